@@ -1,0 +1,67 @@
+"""One exception hierarchy for the domain; each error knows its HTTP status and type."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "ConflictError",
+    "DataError",
+    "ExplainerError",
+    "ModelIntegrityError",
+    "NotFoundError",
+    "ValidationFailed",
+]
+
+
+class ExplainerError(Exception):
+    """Base class: ``status`` and ``type_slug`` let each surface translate it once."""
+
+    status = 500
+    type_slug = "internal"
+    title = "Internal error"
+
+    def __init__(self, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = extra
+
+
+class DataError(ExplainerError):
+    """A training or evaluation file cannot be used as given."""
+
+    status = 422
+    type_slug = "bad-data"
+    title = "Unusable data"
+
+
+class ModelIntegrityError(ExplainerError):
+    """A model artifact does not match its card (hash or library versions)."""
+
+    status = 503
+    type_slug = "model-integrity"
+    title = "Model refused"
+
+
+class ValidationFailed(ExplainerError):
+    """Request input failed validation; ``extra['errors']`` lists field errors."""
+
+    status = 422
+    type_slug = "validation"
+    title = "Invalid request"
+
+
+class NotFoundError(ExplainerError):
+    """The thing asked for does not exist (or must not be revealed)."""
+
+    status = 404
+    type_slug = "not-found"
+    title = "Not found"
+
+
+class ConflictError(ExplainerError):
+    """The request conflicts with what is stored (e.g. an Idempotency-Key reused)."""
+
+    status = 409
+    type_slug = "conflict"
+    title = "Conflict"

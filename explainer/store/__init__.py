@@ -1,0 +1,1 @@
+"""Storage for decisions, reviews and feedback, and the tamper-evident log."""

@@ -1,0 +1,53 @@
+"""Shared fixtures: small demo models trained once per session, fresh databases."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from explainer import trainer
+from explainer.datasets import demo_data
+from explainer.decide import Decider
+from explainer.registry import load_models
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def shared_data(relative: str) -> Path:
+    """A file of ../shared/data; skip with a reason when absent, but fail under CI."""
+    path = SHARED / "data" / relative
+    if not path.exists():
+        if IN_CI:
+            pytest.fail(f"{path} is required under CI but missing")
+        pytest.skip(f"{path} is absent (the shared evaluation data sits beside the checkout)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Demo models trained on a 6,000-ticket corpus (same code path as `explainer train`)."""
+    out = tmp_path_factory.mktemp("models")
+    fitted = trainer.fit_all(
+        demo_data(6_000), trainer.DEMO_SPECS, trainer.demo_known(), lambda _msg: None
+    )
+    trainer.write_all(fitted, out, lambda _msg: None)
+    return out
+
+
+@pytest.fixture(scope="session")
+def decider(models_dir: Path) -> Decider:
+    """A Decider over the session's demo models."""
+    return Decider(load_models(models_dir))
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No EXPLAINER_* variables leak into a test from the developer's shell."""
+    for key in list(os.environ):
+        if key.startswith("EXPLAINER_") and key != "EXPLAINER_TEST_POSTGRES_URL":
+            monkeypatch.delenv(key)
+    yield
