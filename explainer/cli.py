@@ -209,3 +209,14 @@ def _pydantic_message(exc: Any) -> str:
     return "; ".join(
         f"{'.'.join(map(str, e['loc'])) or 'ticket'}: {e['msg']}" for e in exc.errors()
     )
+
+
+def _register_plugins() -> None:
+    # Each command family lives in its own module so the CLI stays small.
+    from explainer import cli_store, cli_web
+
+    cli_store.register(main)
+    cli_web.register(main)
+
+
+_register_plugins()
