@@ -1,0 +1,1 @@
+"""Alembic migrations, packaged so ``Store.upgrade()`` and ``explainer db upgrade`` find them."""

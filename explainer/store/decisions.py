@@ -1,0 +1,143 @@
+"""Decisions: stored once (public row + erasable payload + log leaf), never updated."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select
+
+from explainer.errors import ConflictError, ValidationFailed
+from explainer.store import personal
+from explainer.store.ids import new_id
+from explainer.store.log import Recorder, canonical, iso
+from explainer.store.schema import decisions, idempotency_keys, payloads
+
+__all__ = ["FILTERS", "get", "save", "search"]
+
+FILTERS = ("intent", "priority", "language", "region", "plan", "channel")
+_SUMMARY = (
+    "id",
+    "created_at",
+    "intent",
+    "priority",
+    "intent_confidence",
+    "priority_confidence",
+    "channel",
+    "plan",
+    "language",
+    "region",
+    "intent_model_version",
+    "priority_model_version",
+)
+
+
+def save(
+    rec: Recorder,
+    decision: dict[str, Any],
+    idempotency_key: str | None,
+    request_hash: str | None,
+    api_key_id: str | None,
+) -> tuple[dict[str, Any], bool]:
+    """Store a decision in the caller's transaction; honour an idempotency key."""
+    scope = api_key_id or ""
+    if idempotency_key is not None:
+        earlier = _replay(rec.conn, scope, idempotency_key, request_hash or "")
+        if earlier is not None:
+            return earlier, False
+    stored = json.loads(canonical({k: v for k, v in decision.items() if k != "links"}))
+    stored["id"] = new_id("dec")
+    stored.setdefault("created_at", iso(datetime.now(UTC)))
+    public, payload = personal.split(stored)
+    customer = ((stored.get("ticket") or {}).get("customer") or {}).get("id")
+    row = _summary(stored, public, api_key_id)
+    rec.record("decision", row, personal=payload, customer_id=customer)
+    if idempotency_key is not None:
+        rec.conn.execute(
+            insert(idempotency_keys).values(
+                scope=scope,
+                key=idempotency_key,
+                request_hash=request_hash or "",
+                decision_id=stored["id"],
+                created_at=row["created_at"],
+            )
+        )
+    return {**stored, "links": None}, True
+
+
+def _replay(conn: Connection, scope: str, key: str, request_hash: str) -> dict[str, Any] | None:
+    t = idempotency_keys
+    row = conn.execute(select(t).where(t.c.scope == scope, t.c.key == key)).mappings().first()
+    if row is None:
+        return None
+    if row["request_hash"] != request_hash:
+        raise ConflictError("this Idempotency-Key was already used for a different request")
+    return get(conn, row["decision_id"])
+
+
+def _summary(d: dict[str, Any], public: dict[str, Any], api_key_id: str | None) -> dict[str, Any]:
+    ticket = d.get("ticket") or {}
+    customer = ticket.get("customer") or {}
+    try:
+        created = datetime.fromisoformat(d["created_at"])
+    except (TypeError, ValueError) as exc:
+        raise ValidationFailed("created_at is not an ISO 8601 timestamp") from exc
+    row: dict[str, Any] = {
+        "id": d["id"],
+        "created_at": created if created.tzinfo else created.replace(tzinfo=UTC),
+        "channel": ticket.get("channel"),
+        "plan": customer.get("plan"),
+        "language": ticket.get("language"),
+        "region": customer.get("region"),
+        "template_version": d.get("template_version"),
+        "api_key_id": api_key_id,
+        "document": canonical(public).decode("utf-8"),
+    }
+    for model in ("intent", "priority"):
+        block = d.get(model) or {}
+        row[model] = block.get("label")
+        row[f"{model}_confidence"] = block.get("confidence")
+        row[f"{model}_model_version"] = (block.get("model") or {}).get("version")
+    return row
+
+
+def get(conn: Connection, decision_id: str) -> dict[str, Any] | None:
+    """The decision re-assembled from its public row and (unless erased) its payload."""
+    doc = conn.execute(select(decisions.c.document).where(decisions.c.id == decision_id)).first()
+    if doc is None:
+        return None
+    query = select(payloads.c.data).where(
+        payloads.c.kind == "decision", payloads.c.ref_id == decision_id
+    )
+    held = conn.execute(query).scalar_one_or_none()
+    decision = personal.join(json.loads(doc[0]), None if held is None else json.loads(held))
+    decision["links"] = None
+    return decision
+
+
+def search(
+    conn: Connection, limit: int, offset: int, filters: dict[str, Any]
+) -> tuple[list[dict[str, Any]], int]:
+    """Summary rows, newest first, and the total matching count."""
+    unknown = set(filters) - {*FILTERS, "since", "until"}
+    if unknown:
+        raise ValidationFailed(f"unknown search filters: {sorted(unknown)}")
+    conds = [decisions.c[k] == v for k, v in filters.items() if k in FILTERS and v is not None]
+    if filters.get("since") is not None:
+        conds.append(decisions.c.created_at >= filters["since"])
+    if filters.get("until") is not None:
+        conds.append(decisions.c.created_at < filters["until"])
+    total = conn.execute(select(func.count()).select_from(decisions).where(*conds)).scalar_one()
+    cols = [decisions.c[k] for k in _SUMMARY]
+    query = (
+        select(*cols)
+        .where(*conds)
+        .order_by(decisions.c.created_at.desc(), decisions.c.id.desc())
+        .limit(max(0, limit))
+        .offset(max(0, offset))
+    )
+    rows = [dict(r) for r in conn.execute(query).mappings()]
+    for r in rows:
+        r["created_at"] = iso(r["created_at"])
+    return rows, int(total)

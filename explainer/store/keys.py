@@ -1,0 +1,88 @@
+"""API keys: only a SHA-256 of each key is stored; creation and revocation are logged."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, select
+
+from explainer.errors import ValidationFailed
+from explainer.store.ids import new_ulid
+from explainer.store.log import Recorder
+from explainer.store.schema import api_key_revocations, api_keys
+
+__all__ = ["PREFIX", "SCOPES", "ApiKey", "authenticate", "create", "revoke"]
+
+SCOPES = frozenset({"decisions:write", "decisions:read", "admin"})
+PREFIX = "exk_"
+_ID_LEN = 26
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """An authenticated key: who it is and what it may do."""
+
+    id: str
+    name: str
+    scopes: frozenset[str]
+
+
+def _digest(plaintext: str) -> str:
+    return hashlib.sha256(plaintext.encode("utf-8")).hexdigest()
+
+
+def create(rec: Recorder, name: str, scopes: list[str]) -> tuple[str, str]:
+    """Store a new key; return ``(plaintext, key_id)``. The plaintext is never stored."""
+    unknown = sorted(set(scopes) - SCOPES)
+    if unknown or not scopes or not name.strip():
+        errors = [{"field": "scopes", "message": f"unknown scope {s!r}"} for s in unknown]
+        raise ValidationFailed(
+            f"a key needs a name and scopes from {sorted(SCOPES)}", errors=errors
+        )
+    key_id = new_ulid()
+    plaintext = f"{PREFIX}{key_id}_{secrets.token_urlsafe(32)}"
+    row = {
+        "id": key_id,
+        "name": name,
+        "scopes": json.dumps(sorted(set(scopes))),
+        "key_hash": _digest(plaintext),
+        "created_at": datetime.now(UTC),
+    }
+    rec.record("api_key", row)
+    return plaintext, key_id
+
+
+def revoke(rec: Recorder, key_id: str) -> bool:
+    """Record a revocation; False when the key is unknown or already revoked."""
+    conn = rec.conn
+    if conn.execute(select(api_keys.c.id).where(api_keys.c.id == key_id)).first() is None:
+        return False
+    if _revoked(conn, key_id):
+        return False
+    rec.record("api_key_revocation", {"key_id": key_id, "created_at": datetime.now(UTC)})
+    return True
+
+
+def authenticate(conn: Connection, plaintext: str) -> ApiKey | None:
+    """The key behind a bearer token, or None if unknown, revoked or malformed."""
+    if not plaintext.startswith(PREFIX) or len(plaintext) < len(PREFIX) + _ID_LEN + 2:
+        return None
+    key_id = plaintext[len(PREFIX) : len(PREFIX) + _ID_LEN]
+    if plaintext[len(PREFIX) + _ID_LEN] != "_":
+        return None
+    row = conn.execute(select(api_keys).where(api_keys.c.id == key_id)).mappings().first()
+    if row is None or not hmac.compare_digest(_digest(plaintext), row["key_hash"]):
+        return None
+    if _revoked(conn, key_id):
+        return None
+    return ApiKey(row["id"], row["name"], frozenset(json.loads(row["scopes"])))
+
+
+def _revoked(conn: Connection, key_id: str) -> bool:
+    query = select(api_key_revocations.c.key_id).where(api_key_revocations.c.key_id == key_id)
+    return conn.execute(query).first() is not None

@@ -1,0 +1,119 @@
+"""What a person adds to a decision: review requests, feedback, link revocations."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Table, select
+
+from explainer.errors import NotFoundError
+from explainer.store.ids import new_id
+from explainer.store.log import Recorder, iso
+from explainer.store.schema import (
+    decisions,
+    feedback,
+    link_revocations,
+    payloads,
+    review_requests,
+)
+
+__all__ = [
+    "add_feedback",
+    "add_review",
+    "customer_of",
+    "feedback_for",
+    "link_revoked",
+    "require_decision",
+    "reviews_for",
+    "revoke_link",
+]
+
+
+def require_decision(conn: Connection, decision_id: str) -> None:
+    """Raise NotFoundError unless the decision exists."""
+    if conn.execute(select(decisions.c.id).where(decisions.c.id == decision_id)).first() is None:
+        raise NotFoundError(f"no decision {decision_id}")
+
+
+def customer_of(conn: Connection, decision_id: str) -> str | None:
+    """The customer id on a decision's payload (None once erased or when absent)."""
+    query = select(payloads.c.customer_id).where(
+        payloads.c.kind == "decision", payloads.c.ref_id == decision_id
+    )
+    return conn.execute(query).scalar_one_or_none()
+
+
+def add_review(rec: Recorder, decision_id: str, comment: str | None) -> dict[str, Any]:
+    """A pending request for a person to review the decision."""
+    require_decision(rec.conn, decision_id)
+    now = datetime.now(UTC)
+    row = {"id": new_id("rev"), "decision_id": decision_id, "status": "pending", "created_at": now}
+    _record(rec, "review_request", row, comment)
+    return {**row, "created_at": iso(now), "comment": comment}
+
+
+def add_feedback(
+    rec: Recorder, decision_id: str, helpful: bool, comment: str | None
+) -> dict[str, Any]:
+    """Was the explanation helpful, with an optional comment."""
+    require_decision(rec.conn, decision_id)
+    now = datetime.now(UTC)
+    row = {"id": new_id("fb"), "decision_id": decision_id, "helpful": helpful, "created_at": now}
+    _record(rec, "feedback", row, comment)
+    return {**row, "created_at": iso(now), "comment": comment}
+
+
+def _record(rec: Recorder, kind: str, row: dict[str, Any], comment: str | None) -> None:
+    if comment is None:
+        rec.record(kind, row)
+        return
+    customer = customer_of(rec.conn, row["decision_id"])
+    rec.record(kind, row, personal={"comment": comment}, customer_id=customer)
+
+
+def reviews_for(conn: Connection, decision_id: str) -> list[dict[str, Any]]:
+    """Review requests on a decision, oldest first."""
+    return _with_comments(conn, review_requests, "review_request", decision_id)
+
+
+def feedback_for(conn: Connection, decision_id: str) -> list[dict[str, Any]]:
+    """Feedback on a decision, oldest first."""
+    return _with_comments(conn, feedback, "feedback", decision_id)
+
+
+def _with_comments(
+    conn: Connection, table: Table, kind: str, decision_id: str
+) -> list[dict[str, Any]]:
+    query = (
+        select(table, payloads.c.data)
+        .outerjoin(payloads, (payloads.c.kind == kind) & (payloads.c.ref_id == table.c.id))
+        .where(table.c.decision_id == decision_id)
+        .order_by(table.c.created_at, table.c.id)
+    )
+    out = []
+    for r in conn.execute(query).mappings():
+        item = {k: v for k, v in r.items() if k != "data"}
+        item["created_at"] = iso(r["created_at"])
+        item["comment"] = None if r["data"] is None else json.loads(r["data"])["comment"]
+        out.append(item)
+    return out
+
+
+def revoke_link(rec: Recorder, decision_id: str) -> bool:
+    """Record that the decision's customer link is revoked; False if it already was."""
+    require_decision(rec.conn, decision_id)
+    if link_revoked(rec.conn, decision_id):
+        return False
+    now = datetime.now(UTC)
+    rec.record(
+        "link_revocation", {"id": new_id("lrv"), "decision_id": decision_id, "created_at": now}
+    )
+    return True
+
+
+def link_revoked(conn: Connection, decision_id: str) -> bool:
+    """Whether a revocation is on record for the decision's link."""
+    query = select(link_revocations.c.id).where(link_revocations.c.decision_id == decision_id)
+    return conn.execute(query).first() is not None

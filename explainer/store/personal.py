@@ -1,0 +1,88 @@
+"""Split a decision into its public document and its erasable personal payload.
+
+The public document is the decision as it reads after erasure: every personal
+value (redacted text, customer id, quoted words and their spans, the wording that
+quotes the customer) replaced by a placeholder. The payload lists those values by
+path, so ``join(public, payload)`` gives back the original decision exactly.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from typing import Any
+
+__all__ = ["ERASED", "Path", "join", "split"]
+
+ERASED = "[erased]"
+Path = list[str | int]
+_MODELS = ("intent", "priority")
+
+
+def split(decision: dict[str, Any]) -> tuple[dict[str, Any], list[list[Any]]]:
+    """Return ``(public document, [[path, value], ...])`` for a decision."""
+    public = copy.deepcopy(decision)
+    payload: list[list[Any]] = []
+    for path in list(_personal_paths(decision)):
+        payload.append([path, _get(decision, path)])
+        _set(public, path, _placeholder(path, _get(decision, path)))
+    return public, payload
+
+
+def join(public: dict[str, Any], payload: list[list[Any]] | None) -> dict[str, Any]:
+    """Re-assemble a decision; without a payload, mark it ``erased``."""
+    decision = copy.deepcopy(public)
+    if payload is None:
+        decision["erased"] = True
+        return decision
+    for path, value in payload:
+        _set(decision, path, value)
+    return decision
+
+
+def _personal_paths(d: dict[str, Any]) -> Iterator[Path]:
+    ticket = d.get("ticket") or {}
+    for key in ("ticket_id", "subject", "body"):
+        if key in ticket:
+            yield ["ticket", key]
+    if "id" in (ticket.get("customer") or {}):
+        yield ["ticket", "customer", "id"]
+    for model in _MODELS:
+        block = d.get(model) or {}
+        for i, a in enumerate((block.get("explanation") or {}).get("attributions", [])):
+            if a.get("kind") == "text":
+                yield from (
+                    [model, "explanation", "attributions", i, k] for k in ("display", "spans")
+                )
+    yield from _wording_paths(d.get("customer") or {})
+
+
+def _wording_paths(c: dict[str, Any]) -> Iterator[Path]:
+    for i, detail in enumerate(c.get("reason_details") or []):
+        if "spans" in detail:  # a reason that quotes what the customer wrote
+            yield from (["customer", "reason_details", i, k] for k in ("text", "spans"))
+            if i < len(c.get("reasons") or []):
+                yield ["customer", "reasons", i]
+    cf = c.get("counterfactual")
+    if cf:
+        for key in ("removed", "quoted", "text"):
+            if key in cf:
+                yield ["customer", "counterfactual", key]
+
+
+def _placeholder(path: Path, value: Any) -> Any:
+    if path[-1] in ("subject", "body"):
+        return ""
+    if path[-1] in ("id", "ticket_id"):
+        return None
+    return [] if isinstance(value, list) else ERASED
+
+
+def _get(doc: Any, path: Path) -> Any:
+    for step in path:
+        doc = doc[step]
+    return doc
+
+
+def _set(doc: Any, path: Path, value: Any) -> None:
+    _get(doc, path[:-1])[path[-1]] = value

@@ -1,0 +1,207 @@
+"""The ``Store`` facade: one object the service, the web layer and the CLI talk to."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, select, text
+
+from explainer.errors import NotFoundError
+from explainer.store import decisions, keys, merkle, people, privacy
+from explainer.store.engine import make_engine, migrate, writing
+from explainer.store.keys import ApiKey
+from explainer.store.log import Recorder, Signer, make_checkpoint
+from explainer.store.schema import checkpoints, log_leaves
+from explainer.store.verify import VerifyResult, verify
+
+__all__ = ["Store"]
+
+
+class Store:
+    """Decisions, people's records, API keys and the tamper-evident log over one database."""
+
+    def __init__(
+        self, engine: Engine, signer: Signer, checkpoint_every: int, retention_days: int
+    ) -> None:
+        self.engine = engine
+        self.signer = signer
+        self.checkpoint_every = checkpoint_every
+        self.retention_days = retention_days
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Store:
+        """Build from DATABASE_URL, INSTANCE_PATH, CHECKPOINT_EVERY and RETENTION_DAYS."""
+        engine = make_engine(str(config.get("DATABASE_URL") or "sqlite:///var/explainer.db"))
+        signer = Signer.in_folder(Path(config.get("INSTANCE_PATH") or "var"))
+        every = int(config.get("CHECKPOINT_EVERY") or 100)
+        return cls(engine, signer, every, int(config.get("RETENTION_DAYS") or 365))
+
+    def upgrade(self) -> None:
+        """Run the migrations up to the newest revision."""
+        migrate(self.engine)
+
+    def ping(self) -> bool:
+        """Whether the database answers."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception:  # any driver failure means "not ready"
+            return False
+        return True
+
+    def dispose(self) -> None:
+        """Close pooled connections (after a fork, or at the end of tests)."""
+        self.engine.dispose()
+
+    @contextmanager
+    def _write(self) -> Iterator[Recorder]:
+        with writing(self.engine) as conn:
+            rec = Recorder(conn)
+            yield rec
+        if rec.crossed(self.checkpoint_every):
+            self.checkpoint()
+
+    # decisions
+    def save_decision(
+        self,
+        decision: dict[str, Any],
+        *,
+        idempotency_key: str | None = None,
+        request_hash: str | None = None,
+        api_key_id: str | None = None,
+    ) -> tuple[dict[str, Any], bool]:
+        """Append a decision (one transaction); replay or refuse a reused idempotency key."""
+        with self._write() as rec:
+            return decisions.save(rec, decision, idempotency_key, request_hash, api_key_id)
+
+    def get_decision(self, decision_id: str) -> dict[str, Any] | None:
+        """The stored decision (personal parts replaced and ``erased`` set once erased)."""
+        with self.engine.connect() as conn:
+            return decisions.get(conn, decision_id)
+
+    def search_decisions(
+        self, *, limit: int = 50, offset: int = 0, **filters: Any
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Summary rows newest first, and the total count, for the audit console."""
+        with self.engine.connect() as conn:
+            return decisions.search(conn, limit, offset, filters)
+
+    # API keys
+    def create_api_key(self, name: str, scopes: list[str]) -> tuple[str, str]:
+        """A new key as ``(plaintext, key_id)``; only its hash is kept."""
+        with self._write() as rec:
+            return keys.create(rec, name, scopes)
+
+    def revoke_api_key(self, key_id: str) -> bool:
+        """Revoke a key; False when unknown or already revoked."""
+        with self._write() as rec:
+            return keys.revoke(rec, key_id)
+
+    def authenticate(self, plaintext: str) -> ApiKey | None:
+        """The key for a bearer token, or None."""
+        with self.engine.connect() as conn:
+            return keys.authenticate(conn, plaintext)
+
+    # what a person adds
+    def add_review_request(self, decision_id: str, comment: str | None) -> dict[str, Any]:
+        """Record a request for human review; NotFoundError for an unknown decision."""
+        with self._write() as rec:
+            return people.add_review(rec, decision_id, comment)
+
+    def add_feedback(self, decision_id: str, helpful: bool, comment: str | None) -> dict[str, Any]:
+        """Record whether the explanation helped; NotFoundError for an unknown decision."""
+        with self._write() as rec:
+            return people.add_feedback(rec, decision_id, helpful, comment)
+
+    def reviews_for(self, decision_id: str) -> list[dict[str, Any]]:
+        """Review requests on a decision, oldest first."""
+        with self.engine.connect() as conn:
+            return people.reviews_for(conn, decision_id)
+
+    def feedback_for(self, decision_id: str) -> list[dict[str, Any]]:
+        """Feedback on a decision, oldest first."""
+        with self.engine.connect() as conn:
+            return people.feedback_for(conn, decision_id)
+
+    def revoke_link(self, decision_id: str) -> None:
+        """Revoke the decision's customer link (a logged record; repeats are no-ops)."""
+        with self._write() as rec:
+            people.revoke_link(rec, decision_id)
+
+    def link_revoked(self, decision_id: str) -> bool:
+        """Whether the decision's customer link has been revoked."""
+        with self.engine.connect() as conn:
+            return people.link_revoked(conn, decision_id)
+
+    # accountability and privacy
+    def checkpoint(self) -> dict[str, Any]:
+        """Sign the current tree head; store it and append it to the checkpoint file."""
+        with writing(self.engine) as conn:
+            head = make_checkpoint(conn, self.signer)
+        self.signer.write(head)
+        return head
+
+    def verify_log(self) -> VerifyResult:
+        """Recompute the whole log and every checkpoint; name the first bad record."""
+        with self.engine.connect() as conn:
+            return verify(conn, self.signer)
+
+    def inclusion_proof(self, decision_id: str) -> dict[str, Any]:
+        """An RFC 6962 audit path for the decision against the latest covering checkpoint."""
+        with self.engine.connect() as conn:
+            leaf = (
+                conn.execute(
+                    select(log_leaves).where(
+                        log_leaves.c.kind == "decision", log_leaves.c.ref_id == decision_id
+                    )
+                )
+                .mappings()
+                .first()
+            )
+            if leaf is None:
+                raise NotFoundError(f"no decision {decision_id} in the log")
+            head = self._latest_head(leaf["idx"])
+            query = select(log_leaves.c.leaf_hash).where(log_leaves.c.idx < head["tree_size"])
+            hashes = [
+                bytes.fromhex(h) for h in conn.execute(query.order_by(log_leaves.c.idx)).scalars()
+            ]
+        path = merkle.inclusion_proof(leaf["idx"], hashes)
+        root = bytes.fromhex(head["root"])
+        own = bytes.fromhex(leaf["leaf_hash"])
+        return {
+            "leaf_index": leaf["idx"],
+            "tree_size": head["tree_size"],
+            "root": head["root"],
+            "timestamp": head["timestamp"],
+            "signature": head["signature"],
+            "leaf_hash": leaf["leaf_hash"],
+            "audit_path": [p.hex() for p in path],
+            "verified": merkle.verify_inclusion(leaf["idx"], head["tree_size"], own, path, root),
+        }
+
+    def _latest_head(self, index: int) -> dict[str, Any]:
+        with self.engine.connect() as conn:
+            query = select(checkpoints).order_by(checkpoints.c.id.desc()).limit(1)
+            row = conn.execute(query).mappings().first()
+        if row is not None and row["tree_size"] > index:
+            return dict(row)
+        return self.checkpoint()
+
+    def erase_customer(self, customer_id: str) -> dict[str, Any]:
+        """Remove a customer's personal payload, revoke their links, log the erasure."""
+        with self._write() as rec:
+            return privacy.erase_customer(rec, customer_id)
+
+    def purge(self, now: datetime | None = None) -> dict[str, Any]:
+        """Remove personal payload older than RETENTION_DAYS; report counts."""
+        with self._write() as rec:
+            return privacy.purge(rec, now or datetime.now(UTC), self.retention_days)
+
+    def export_customer(self, customer_id: str) -> dict[str, Any]:
+        """Everything held about one customer, as JSON-ready data."""
+        with self.engine.connect() as conn:
+            return privacy.export_customer(conn, customer_id, self.retention_days)

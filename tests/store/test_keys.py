@@ -1,0 +1,49 @@
+"""API keys: only hashes stored, revocation, malformed input."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from explainer.errors import ValidationFailed
+from explainer.store import ApiKey, Store
+from explainer.store.schema import api_keys
+
+
+def test_create_authenticate_revoke(store: Store) -> None:
+    plaintext, key_id = store.create_api_key("ci", ["decisions:write", "decisions:read"])
+    assert plaintext.startswith(f"exk_{key_id}_") and len(plaintext) >= 4 + 26 + 1 + 43
+    assert store.authenticate(plaintext) == ApiKey(
+        key_id, "ci", frozenset({"decisions:write", "decisions:read"})
+    )
+    with store.engine.connect() as conn:
+        stored = conn.execute(select(api_keys)).mappings().one()
+    assert plaintext not in repr(dict(stored)) and plaintext.split("_", 2)[2] not in repr(
+        dict(stored)
+    )
+    assert store.revoke_api_key(key_id)
+    assert not store.revoke_api_key(key_id)
+    assert store.authenticate(plaintext) is None
+    assert store.verify_log().tree_size == 2
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["", "exk_", "Bearer x", "exk_" + "A" * 26, "exk_" + "A" * 26 + "xyz", "nope_" + "A" * 60],
+)
+def test_malformed_keys(store: Store, bad: str) -> None:
+    assert store.authenticate(bad) is None
+
+
+def test_tampered_secret_is_refused(store: Store) -> None:
+    plaintext, _ = store.create_api_key("ci", ["admin"])
+    flipped = plaintext[:-1] + ("A" if plaintext[-1] != "A" else "B")
+    assert store.authenticate(flipped) is None
+    assert not store.revoke_api_key("unknown")
+
+
+def test_unknown_scope(store: Store) -> None:
+    with pytest.raises(ValidationFailed):
+        store.create_api_key("ci", ["decisions:delete"])
+    with pytest.raises(ValidationFailed):
+        store.create_api_key("ci", [])
