@@ -34,6 +34,7 @@ class ModelSpec:
     char_min_df: int = 2
     char_range: tuple[int, int] = (2, 5)
     norm: str | None = "l2"
+    tol: float = 1e-4
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -53,7 +54,7 @@ def build_pipeline(spec: ModelSpec) -> Pipeline:
     if spec.numeric:
         parts.append(("num", _numeric(), list(spec.numeric)))
     features = ColumnTransformer(parts, sparse_threshold=1.0)
-    clf = LogisticRegression(C=spec.c, max_iter=2000, tol=1e-4)
+    clf = LogisticRegression(C=spec.c, max_iter=2000, tol=spec.tol)
     return Pipeline([("features", features), ("clf", clf)])
 
 

@@ -23,8 +23,9 @@ __all__ = ["DEMO_SPECS", "Fitted", "fit_all", "spec_for_columns", "write_all"]
 
 Progress = Callable[[str], None]
 DEMO_SPECS = {
-    "intent": ModelSpec(c=0.5, char_min_df=3),
-    "priority": ModelSpec(ACCOUNT_CATEGORICAL, ACCOUNT_NUMERIC, c=2.0, char_min_df=3),
+    # tol 1e-3 halves lbfgs iterations at no measurable cost in held-out macro-F1.
+    "intent": ModelSpec(c=0.5, char_min_df=3, tol=1e-3),
+    "priority": ModelSpec(ACCOUNT_CATEGORICAL, ACCOUNT_NUMERIC, c=2.0, char_min_df=3, tol=1e-3),
 }
 
 
