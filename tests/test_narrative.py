@@ -1,0 +1,225 @@
+"""Wording invariants on generated tickets, through Decider.decide (no Flask)."""
+
+from __future__ import annotations
+
+import random
+import re
+from typing import Any
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from explainer import corpus, fakes, narrative
+from explainer.decide import Decider
+from explainer.grouping import Group
+from explainer.redaction import PLACEHOLDER_RE
+from explainer.schemas import TicketIn
+from explainer.text import join_fields, tokenize
+
+QUOTE_RE = re.compile("\u201c([^\u201c\u201d]*)\u201d")
+SENTENCES = sorted(
+    {
+        s.strip()
+        for t in corpus.generate(300, seed=99)
+        for s in re.split(r"(?<=[.!?])\s+", f"{t['subject']}. {t['body']}")
+        if s.strip()
+    }
+)
+UNICODE = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+    max_size=60,
+)
+PIECE = st.one_of(
+    st.sampled_from(SENTENCES),
+    st.sampled_from(SENTENCES),
+    UNICODE,
+    st.sampled_from(["[EMAIL]", "[PHONE]", "[NAME]", "URGENT!!", "can't log in", "log-in"]),
+    st.sampled_from(["@email", "@phone", "@name"]),  # planted personal values, see _plant
+)
+
+
+def _plant(pieces: list[str], personal: dict[str, str]) -> str:
+    return " ".join(personal[p[1:]] if p in ("@email", "@phone", "@name") else p for p in pieces)
+
+
+@st.composite
+def tickets(draw: st.DrawFn) -> tuple[TicketIn, dict[str, str]]:
+    rng = random.Random(draw(st.integers(0, 2**32)))
+    name = fakes.fake_name(rng)
+    personal = {"email": fakes.fake_email(rng, name), "phone": fakes.fake_phone(rng), "name": name}
+    subject = _plant(draw(st.lists(PIECE, max_size=3)), personal)
+    body = _plant(draw(st.lists(PIECE, min_size=1, max_size=8)), personal)
+    if not (subject + body).strip():
+        body = "help"
+    ticket = TicketIn.model_validate(
+        {
+            "subject": subject,
+            "body": body,
+            "channel": draw(st.sampled_from(["email", "chat", "phone", "web", "social"])),
+            "customer": {
+                "name": name,
+                "email": personal["email"],
+                "plan": draw(st.sampled_from(["free", "pro", "business", "enterprise"])),
+                "account_age_days": draw(st.integers(0, 4_000)),
+                "open_tickets": draw(st.integers(0, 12)),
+            },
+        }
+    )
+    return ticket, personal
+
+
+def _account_fact(feature: str, text: str, fields: dict[str, Any]) -> bool:
+    name, _, value = feature.partition("=")
+    if name not in fields or str(fields[name]) != value:
+        return False
+    wording = {
+        "plan": f"on the {str(value).title()} plan",
+        "channel": "you contacted us by",
+        "account_age_days": f"your account is {value} day",
+        "open_tickets": f"you have {value} open ticket",
+    }
+    return wording[name] in text[:1].lower() + text[1:]
+
+
+def _pipeline_label(decider: Decider, model: str, subject: str, body: str, fields: dict) -> str:
+    m = decider.models[model]
+    frame = pd.DataFrame([{"text": join_fields(subject, body), **fields}])
+    return str(m.pipeline.predict(frame[["text", *m.account_fields]])[0])
+
+
+def _check_spans(ticket: dict[str, Any], quoted: str, spans: list[list[Any]]) -> None:
+    assert spans, f"{quoted!r} has no spans"
+    pieces = [ticket[f][s:e] for f, s, e in spans]
+    assert pieces[0] == quoted  # the first occurrence is the one quoted
+    for piece in pieces:  # the others are the same words, perhaps in another case
+        assert [t.text for t in tokenize(piece)] == [t.text for t in tokenize(quoted)]
+
+
+def _check(decider: Decider, ticket: TicketIn, personal: dict[str, str]) -> dict[str, Any]:
+    d = decider.decide(ticket)
+    red, cust = d["ticket"], d["customer"]
+    fields = ticket.account_fields()
+    assert len(cust["reasons"]) <= 4
+    for text, detail in zip(cust["reasons"], cust["reason_details"], strict=True):
+        assert not PLACEHOLDER_RE.search(text), text
+        for value in personal.values():
+            assert value not in text, f"{value!r} leaked into {text!r}"
+        assert detail["value"] > 0  # only reasons that pushed toward the outcome
+        quoted = QUOTE_RE.findall(text)
+        if detail["feature"].startswith("text:"):
+            assert len(quoted) == 1, text
+            assert quoted[0] in red["subject"] or quoted[0] in red["body"]
+            _check_spans(red, quoted[0], detail["spans"])
+        else:
+            assert _account_fact(detail["feature"], text, fields), text
+    for name in ("intent", "priority"):
+        e = d[name]["explanation"]
+        total = e["base_value"] + sum(a["value"] for a in e["attributions"])
+        assert abs(total - e["output_value"]) <= 1e-9
+        assert abs(e["additivity_error"]) <= 1e-9
+        for a in e["attributions"]:
+            if a["kind"] == "text":
+                _check_spans(red, a["display"][1:-1], a["spans"])
+                assert not PLACEHOLDER_RE.search(a["display"])
+    cf = cust["counterfactual"]
+    if cf is not None:
+        assert cf["label"] != d[cf["model"]]["label"]
+        for piece in cf["removed"]:
+            assert piece in red["subject"] or piece in red["body"]
+        subject, body = narrative.remove_all(red["subject"], red["body"], cf["removed"])
+        assert _pipeline_label(decider, cf["model"], subject, body, fields) == cf["label"]
+        assert cf["text"].startswith("Without \u201c")
+        assert not PLACEHOLDER_RE.search(cf["text"])
+    return d
+
+
+@settings(deadline=None, max_examples=150)
+@given(case=tickets())
+def test_decision_wording_invariants(decider: Decider, case: tuple[TicketIn, dict]) -> None:
+    ticket, personal = case
+    _check(decider, ticket, personal)
+
+
+def test_demo_tickets_mostly_get_reasons_and_some_counterfactuals(decider: Decider) -> None:
+    with_reasons = with_cf = 0
+    for t in corpus.generate(80, seed=5):
+        ticket = TicketIn.model_validate(
+            {
+                "subject": t["subject"],
+                "body": t["body"],
+                "channel": t["channel"],
+                "customer": {
+                    "name": t["customer_name"],
+                    "email": t["customer_email"],
+                    "plan": t["plan"],
+                    "account_age_days": t["account_age_days"],
+                    "open_tickets": t["open_tickets"],
+                },
+            }
+        )
+        personal = {"email": str(t["customer_email"]), "name": str(t["customer_name"])}
+        d = _check(decider, ticket, personal)
+        with_reasons += bool(d["customer"]["reasons"])
+        with_cf += d["customer"]["counterfactual"] is not None
+    assert with_reasons >= 76
+    assert with_cf >= 8  # the invariants above are only worth something if flips happen
+
+
+def test_remove_all_deletes_every_occurrence_in_order() -> None:
+    subject, body = narrative.remove_all("log in, log in", "can't log in now", ["can't log in"])
+    assert (subject, body) == ("log in, log in", " now")
+    subject, body = narrative.remove_all("log in", "can't log in", ["can't log in", "log in"])
+    assert (subject, body) == ("", "")
+
+
+def _group(word: str, value: float, body: str = "") -> Group:
+    start = body.find(word)
+    return Group(f"text:{word}", "text", value, f'"{word}"', [("body", start, start + len(word))])
+
+
+def test_reasons_are_positive_telling_and_at_most_four() -> None:
+    groups = [_group(w, v) for w, v in [("refund", 3), ("the", 2.5), ("money", 1), ("late", -4)]]
+    groups += [Group("plan=pro", "account", 0.5, "your Pro plan", [], "plan", "pro")]
+    intent = narrative.Outcome("intent", "refund", "Refund request", 0.9, groups)
+    prio = narrative.Outcome("priority", "high", "High", 0.6, [_group("asap", 2), _group("x", 1)])
+    out = narrative.reasons([intent, prio])
+    assert [r["feature"] for r in out] == ["text:refund", "text:asap", "text:money", "text:x"]
+    assert out[0]["text"] == "You wrote \u201crefund\u201d, which points to Refund request."
+    assert out[1]["text"].endswith("which points to High priority.")
+
+
+def test_counterfactual_is_the_first_verified_flip() -> None:
+    body = "asap urgent now"
+    groups = [_group("asap", 2.0, body), _group("urgent", 1.0, body), _group("now", 0.5, body)]
+    prio = narrative.Outcome("priority", "urgent", "Urgent", 0.8, groups)
+    calls: list[tuple[str, str]] = []
+
+    def rerun(model: str, subject: str, body: str) -> str:
+        calls.append((subject, body))
+        return "normal" if "urgent" not in body and "asap" not in body else "urgent"
+
+    cf = narrative.counterfactual([prio], "", body, rerun)
+    assert cf is not None and cf["label"] == "normal"
+    assert cf["removed"] == ["urgent", "asap"]  # longer first
+    assert len(calls) == 2
+    text = narrative.counterfactual_text(cf, "Normal")
+    assert (
+        text == "Without \u201casap\u201d and \u201curgent\u201d, "
+        "it would most likely have been Normal priority."
+    )
+    assert narrative.counterfactual([prio], "", "asap", lambda *_: "urgent") is None
+
+
+@pytest.mark.parametrize(
+    ("p", "word"),
+    [
+        (0.95, "very confident"),
+        (0.75, "fairly confident"),
+        (0.55, "somewhat unsure"),
+        (0.3, "unsure"),
+    ],
+)
+def test_confidence_words(p: float, word: str) -> None:
+    assert narrative.confidence_word(p) == word
