@@ -1,0 +1,39 @@
+"""Train on the public banking77 export and evaluate it, as a user would (slow)."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import shared_data
+
+from explainer.cli import main
+from explainer.registry import load_card
+
+
+@pytest.mark.slow
+def test_banking77_train_then_evaluate(tmp_path: Path) -> None:
+    train, test = shared_data("banking77/train.csv"), shared_data("banking77/test.csv")
+    print(f"using the shared banking77 data set (CC-BY-4.0) at {train.parent}")
+    cols = ["--text-col", "text", "--intent-col", "category"]
+    started = time.perf_counter()
+    result = CliRunner().invoke(
+        main, ["train", "--data", str(train), *cols, "--out", str(tmp_path)]
+    )
+    seconds = time.perf_counter() - started
+    assert result.exit_code == 0, result.output
+    assert {c["display"] for c in load_card(tmp_path, "intent")["classes"]} >= {"Card arrival"}
+    result = CliRunner().invoke(
+        main, ["evaluate", "--data", str(test), *cols, "--models", str(tmp_path), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)["intent"]
+    print(
+        f"banking77: accuracy {report['accuracy']:.4f}, macro-F1 {report['macro_f1']:.4f} "
+        f"on {report['n']:,} test queries; training took {seconds:.0f} s"
+    )
+    assert report["n"] == 3_080
+    assert report["accuracy"] >= 0.89

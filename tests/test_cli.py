@@ -1,0 +1,134 @@
+"""`explainer explain` and `explainer evaluate`: the fixed forms scripts rely on."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+from click.testing import CliRunner
+
+from explainer.cli import main
+from explainer.datasets import demo_data
+
+DECISION_KEYS = {"id", "created_at", "ticket", "intent", "priority", "customer", "links"}
+BLOCK_KEYS = {"label", "display", "confidence", "model", "explanation"}
+EXPLANATION_KEYS = {
+    "method",
+    "output_space",
+    "contrast",
+    "baseline",
+    "base_value",
+    "output_value",
+    "additivity_error",
+    "attributions",
+}
+
+
+def _explain(models_dir: Path, *extra: str) -> dict:
+    args = [
+        "explain",
+        "--subject",
+        "Can't log in since this morning",
+        "--body",
+        "The app says my password is wrong. This is urgent! Reach me at jane@example.org",
+        "--plan",
+        "business",
+        "--account-age-days",
+        "412",
+        "--open-tickets",
+        "1",
+        "--models",
+        str(models_dir),
+        *extra,
+    ]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout) if "--json" in extra else {"text": result.stdout}
+
+
+def test_explain_json_has_the_spec_fields(models_dir: Path) -> None:
+    d = _explain(models_dir, "--json")
+    assert d.keys() >= DECISION_KEYS
+    assert d["id"] is None and d["links"] is None  # a preview is not stored
+    assert "[EMAIL]" in d["ticket"]["body"] and "jane@example.org" not in json.dumps(d)
+    assert d["ticket"]["customer"]["plan"] == "business"
+    for name in ("intent", "priority"):
+        block = d[name]
+        assert block.keys() >= BLOCK_KEYS
+        assert block["model"].keys() >= {"name", "version", "sha256"}
+        e = block["explanation"]
+        assert e.keys() >= EXPLANATION_KEYS
+        assert e["method"] == "exact-linear" and e["output_space"] == "log-odds margin"
+        assert e["baseline"] == "an empty message from a typical customer"
+        for a in e["attributions"]:
+            assert {"feature", "kind", "value", "display"} <= a.keys()
+            assert a["kind"] in ("text", "account")
+            if a["kind"] == "text":
+                assert all(f in ("subject", "body") for f, _, _ in a["spans"])
+    assert "queue" in d["intent"] and d["intent"]["label"] == "account_access"
+    assert {"summary", "reasons", "notice", "counterfactual"} <= d["customer"].keys()
+    assert 1 <= len(d["customer"]["reasons"]) <= 4
+
+
+def test_explain_plain_text(models_dir: Path) -> None:
+    out = _explain(models_dir)["text"]
+    assert "What the customer sees:" in out and "additivity error" in out
+
+
+def test_explain_rejects_bad_plan_and_empty_ticket(models_dir: Path) -> None:
+    bad = CliRunner().invoke(
+        main, ["explain", "--body", "hi", "--plan", "gold", "--models", str(models_dir)]
+    )
+    assert bad.exit_code != 0 and "plan" in bad.output
+    empty = CliRunner().invoke(main, ["explain", "--models", str(models_dir)])
+    assert empty.exit_code != 0 and "both empty" in empty.output
+
+
+def test_explain_without_models_says_so(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["explain", "--body", "hi", "--models", str(tmp_path)])
+    assert result.exit_code != 0
+    assert "explainer train" in result.output
+
+
+def test_evaluate_json(models_dir: Path, tmp_path: Path) -> None:
+    data = demo_data(400, seed=21)
+    path = tmp_path / "test.csv"
+    pd.DataFrame(
+        {"text": data.frame["text"], "intent": data.intent, "priority": data.priority}
+    ).to_csv(path, index=False)
+    args = ["evaluate", "--data", str(path), "--text-col", "text", "--intent-col", "intent"]
+    result = CliRunner().invoke(main, [*args, "--models", str(models_dir), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert set(report) == {"intent"}
+    assert report["intent"]["accuracy"] > 0.85
+    assert 0 < report["intent"]["macro_f1"] <= 1
+    both = CliRunner().invoke(
+        main, [*args, "--priority-col", "priority", "--models", str(models_dir), "--json"]
+    )
+    assert both.exit_code == 0, both.output
+    report = json.loads(both.stdout)
+    assert set(report) == {"intent", "priority"}
+    assert 0 < report["priority"]["accuracy"] <= 1
+    table = CliRunner().invoke(main, [*args, "--models", str(models_dir)])
+    assert "accuracy" in table.stdout and "macro-F1" in table.stdout
+
+
+def test_evaluate_missing_file_is_a_clean_error(models_dir: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main,
+        [
+            "evaluate",
+            "--data",
+            str(tmp_path / "x.csv"),
+            "--text-col",
+            "t",
+            "--intent-col",
+            "y",
+            "--models",
+            str(models_dir),
+        ],
+    )
+    assert result.exit_code != 0
+    assert "no such file" in result.output and "Traceback" not in result.output
