@@ -17,7 +17,7 @@ from explainer.grouping import group_attributions
 from explainer.linear import LinearModel
 from explainer.redaction import redact
 from explainer.schemas import TicketIn
-from explainer.text import join_fields
+from explainer.text import Token, join_fields, tokenize
 from explainer.training import BASELINE_TEXT
 
 __all__ = ["Decider", "RedactedTicket"]
@@ -69,10 +69,11 @@ class Decider:
         """The full decision object for one ticket (a preview: no id, no links)."""
         red = RedactedTicket.of(ticket)
         text = join_fields(red.subject, red.body)
+        tokens = tokenize(text)
         blocks: dict[str, Any] = {}
         outcomes: list[narrative.Outcome] = []
         for name, model in self.models.items():
-            block, outcome = self._one(model, text, len(red.subject), red.fields)
+            block, outcome = self._one(model, text, tokens, len(red.subject), red.fields)
             blocks[name] = block
             outcomes.append(outcome)
         created = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -92,9 +93,14 @@ class Decider:
         return self.models[model].predict(join_fields(subject, body), fields)
 
     def _one(
-        self, model: LinearModel, text: str, subject_len: int, fields: Mapping[str, Any]
+        self,
+        model: LinearModel,
+        text: str,
+        tokens: list[Token],
+        subject_len: int,
+        fields: Mapping[str, Any],
     ) -> tuple[dict[str, Any], narrative.Outcome]:
-        row = model.row(text, fields)
+        row = model.row(text, fields, tokens)
         attr = explain_row(model, row)
         groups = group_attributions(model, row, attr, text, subject_len, fields)
         label = model.classes[attr.label]

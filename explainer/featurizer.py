@@ -17,7 +17,10 @@ from explainer.text import Token, char_wb_ngrams, tokenize
 
 __all__ = ["AccountBlock", "Featurizer", "Row", "TextBlock"]
 
-Occurrences = dict[int, list[tuple[int, ...]]]
+_EMPTY_I = np.zeros(0, dtype=np.intp)
+# One block's occurrences: global columns, the token each piece covers, the piece's
+# share of the occurrence, and whether this piece also counts the occurrence.
+_Occ = tuple[NDArray[np.intp], NDArray[np.intp], float, bool]
 
 
 @dataclass(frozen=True)
@@ -45,12 +48,20 @@ class AccountBlock:
 
 @dataclass(frozen=True)
 class Row:
-    """One ticket in feature space; text columns are sorted and unique."""
+    """One ticket in feature space; text columns are sorted and unique.
+
+    The ``occ_*`` arrays trace every feature occurrence back to tokens: one entry per
+    (occurrence, word it covers), with ``occ_weight`` the word's share (1/n for a word
+    n-gram, 1 for a character n-gram); ``counts`` is each column's occurrence count.
+    """
 
     tokens: list[Token]
     cols: NDArray[np.intp]
     vals: NDArray[np.float64]
-    occurrences: Occurrences
+    counts: NDArray[np.float64]
+    occ_cols: NDArray[np.intp]
+    occ_token: NDArray[np.intp]
+    occ_weight: NDArray[np.float64]
     account: NDArray[np.float64]  # values of Featurizer.account_cols
 
 
@@ -60,23 +71,42 @@ class Featurizer:
     def __init__(self, blocks: list[TextBlock], account: list[AccountBlock], n_features: int):
         self.blocks, self.account_blocks, self.n_features = blocks, account, n_features
         self.account_cols = np.array(_account_cols(account), dtype=np.intp)
-        self._char_cache: dict[tuple[int, str], list[int]] = {}
+        self._char_cache: dict[tuple[int, str], NDArray[np.intp]] = {}
 
-    def row(self, text: str, fields: Mapping[str, object]) -> Row:
-        """Featurize one ticket; ``fields`` holds the account values the model uses."""
-        tokens = tokenize(text)
-        cols: list[int] = []
-        vals: list[float] = []
-        occ: Occurrences = {}
+    def row(
+        self, text: str, fields: Mapping[str, object], tokens: list[Token] | None = None
+    ) -> Row:
+        """Featurize one ticket; ``fields`` holds the account values the model uses.
+
+        ``tokens`` may be passed when the caller already tokenized ``text`` (both
+        models read the same text).
+        """
+        tokens = tokenize(text) if tokens is None else tokens
+        cols, vals, counts = [], [], []
+        occ: list[_Occ] = []
         for b, block in enumerate(self.blocks):
-            counts = self._counts(b, block, tokens, occ)
-            c, v = _tfidf(block, counts)
-            cols += c
-            vals += v
-        order = np.argsort(np.array(cols, dtype=np.intp), kind="stable")
-        c_arr = np.array(cols, dtype=np.intp)[order]
-        v_arr = np.array(vals, dtype=np.float64)[order]
-        return Row(tokens, c_arr, v_arr, occ, self.account_values(fields))
+            if block.kind == "word":
+                found = self._word_occ(block, tokens)
+            else:
+                found = self._char_occ(b, block, tokens)
+            firsts = [c for c, _, _, first in found if first]
+            uniq, cnt = np.unique(_cat(firsts), return_counts=True)
+            if uniq.size:  # blocks come in column order, so the concatenation stays sorted
+                cols.append(uniq)
+                vals.append(_tfidf(block, uniq, cnt))
+                counts.append(cnt.astype(np.float64))
+            occ += found
+        weights = [np.full(len(c), w) for c, _, w, _ in occ]
+        return Row(
+            tokens,
+            _cat(cols),
+            _catf(vals),
+            _catf(counts),
+            _cat([o[0] for o in occ]),
+            _cat([o[1] for o in occ]),
+            _catf(weights),
+            self.account_values(fields),
+        )
 
     def account_values(self, fields: Mapping[str, object]) -> NDArray[np.float64]:
         """Dense values of the account columns for ``fields``."""
@@ -90,50 +120,65 @@ class Featurizer:
                 out.append((float(np.log1p(number)) - block.mean) / block.scale)
         return np.array(out, dtype=np.float64)
 
-    def _counts(
-        self, b: int, block: TextBlock, tokens: list[Token], occ: Occurrences
-    ) -> dict[int, int]:
-        counts: dict[int, int] = {}
-        vocab, off = block.vocab, block.offset
-        if block.kind == "word":
-            lo, hi = block.ngram_range
-            words = [t.text for t in tokens]
-            for n in range(lo, hi + 1):
-                for i in range(len(words) - n + 1):
-                    j = vocab.get(" ".join(words[i : i + n]))
-                    if j is not None:
-                        counts[j] = counts.get(j, 0) + 1
-                        occ.setdefault(off + j, []).append(tuple(range(i, i + n)))
-            return counts
-        for i, t in enumerate(tokens):
-            for j in self._char_cols(b, block, t.text):
-                counts[j] = counts.get(j, 0) + 1
-                occ.setdefault(off + j, []).append((i,))
-        return counts
+    def _word_occ(self, block: TextBlock, tokens: list[Token]) -> list[_Occ]:
+        """Word n-gram occurrences: for each n, columns and the token each piece covers."""
+        words = [t.text for t in tokens]
+        lo, hi = block.ngram_range
+        out: list[_Occ] = []
+        for n in range(lo, hi + 1):
+            hits = [
+                (j, i)
+                for i in range(len(words) - n + 1)
+                if (j := block.vocab.get(" ".join(words[i : i + n]))) is not None
+            ]
+            if not hits:
+                continue
+            js = np.array([j for j, _ in hits], dtype=np.intp) + block.offset
+            starts = np.array([i for _, i in hits], dtype=np.intp)
+            # Each word of the n-gram gets a 1/n share; the first piece also counts it once.
+            out += [(js, starts + k, 1.0 / n, k == 0) for k in range(n)]
+        return out
 
-    def _char_cols(self, b: int, block: TextBlock, word: str) -> list[int]:
-        # A word's character n-grams never change: cache their columns per word.
+    def _char_occ(self, b: int, block: TextBlock, tokens: list[Token]) -> list[_Occ]:
+        arrays = [self._char_cols(b, block, t.text) for t in tokens]
+        if not arrays:
+            return []
+        lengths = np.fromiter((len(a) for a in arrays), dtype=np.intp, count=len(arrays))
+        token_of = np.repeat(np.arange(len(arrays), dtype=np.intp), lengths)
+        return [(_cat(arrays), token_of, 1.0, True)]
+
+    def _char_cols(self, b: int, block: TextBlock, word: str) -> NDArray[np.intp]:
+        # A word's character n-grams never change: cache their global columns per word.
         key = (b, word)
         hit = self._char_cache.get(key)
         if hit is None:
             lo, hi = block.ngram_range
             grams = char_wb_ngrams(word, lo, hi)
-            hit = [j for g in grams if (j := block.vocab.get(g)) is not None]
+            hit = (
+                np.array([j for g in grams if (j := block.vocab.get(g)) is not None], dtype=np.intp)
+                + block.offset
+            )
             if len(self._char_cache) < 200_000:
                 self._char_cache[key] = hit
         return hit
 
 
-def _tfidf(block: TextBlock, counts: dict[int, int]) -> tuple[list[int], list[float]]:
-    if not counts:
-        return [], []
-    idx = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
-    tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+def _cat(parts: list[NDArray[np.intp]]) -> NDArray[np.intp]:
+    return np.concatenate(parts) if parts else _EMPTY_I
+
+
+def _catf(parts: list[NDArray[np.float64]]) -> NDArray[np.float64]:
+    return np.concatenate(parts) if parts else np.zeros(0)
+
+
+def _tfidf(
+    block: TextBlock, cols: NDArray[np.intp], counts: NDArray[np.intp]
+) -> NDArray[np.float64]:
+    tf = counts.astype(np.float64)
     if block.sublinear:
         tf = np.log(tf) + 1.0
-    v = tf * block.idf[idx]
-    v /= np.sqrt(np.dot(v, v))
-    return (idx + block.offset).tolist(), v.tolist()
+    v = tf * block.idf[cols - block.offset]
+    return np.asarray(v / np.sqrt(np.dot(v, v)), dtype=np.float64)
 
 
 def _account_cols(blocks: list[AccountBlock]) -> list[int]:

@@ -70,14 +70,13 @@ def group_attributions(
 
 
 def _token_values(row: Row, attr: MarginAttribution) -> np.ndarray:
-    per_token = np.zeros(len(row.tokens))
-    for col, phi in zip(row.cols.tolist(), attr.text_values.tolist(), strict=True):
-        occs = row.occurrences[col]
-        share = phi / len(occs)
-        for occ in occs:
-            for t in occ:
-                per_token[t] += share / len(occ)
-    return per_token
+    """Each token's share: a column's value split over its occurrences, then its words."""
+    if not row.occ_cols.size:
+        return np.zeros(len(row.tokens))
+    per_occurrence = attr.text_values / row.counts
+    pos = np.searchsorted(row.cols, row.occ_cols)
+    weights = per_occurrence[pos] * row.occ_weight
+    return np.bincount(row.occ_token, weights=weights, minlength=len(row.tokens))
 
 
 def _text_groups(row: Row, attr: MarginAttribution, text: str, subject_len: int) -> list[Group]:

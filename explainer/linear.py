@@ -12,6 +12,7 @@ from numpy.typing import NDArray
 from explainer.catalogue import LabelInfo
 from explainer.featurizer import Featurizer, Row
 from explainer.featurizer_compile import compile_column_transformer
+from explainer.text import Token
 
 __all__ = ["LinearModel", "compile_model", "softmax"]
 
@@ -42,9 +43,11 @@ class LinearModel:
         """Names of the account fields this model reads."""
         return [b.field for b in self.featurizer.account_blocks]
 
-    def row(self, text: str, fields: Mapping[str, object]) -> Row:
-        """Featurize one ticket for this model."""
-        return self.featurizer.row(text, fields)
+    def row(
+        self, text: str, fields: Mapping[str, object], tokens: list[Token] | None = None
+    ) -> Row:
+        """Featurize one ticket for this model (``tokens`` of ``text`` when known)."""
+        return self.featurizer.row(text, fields, tokens)
 
     def logits(self, row: Row) -> NDArray[np.float64]:
         """Class scores (log-odds up to a shared constant) of one row."""

@@ -158,9 +158,22 @@ def _literal_stage(values: tuple[str, ...], placeholder: str) -> _Stage:
     # Longest first, so a full name becomes one placeholder rather than one per part;
     # parts may be spaced any way but not across lines, which keeps the layout intact.
     ordered = sorted(values, key=len, reverse=True)
-    alternatives = "|".join(r"[^\S\r\n]+".join(map(re.escape, v.split())) for v in ordered)
-    pattern = re.compile(rf"(?<![\w.+-])(?:{alternatives})(?![\w-]|\.\w)", re.IGNORECASE)
-    return lambda text: pattern.subn(placeholder, text)
+    firsts = {v.split()[0].casefold() for v in ordered if v.split()}
+    compiled: list[re.Pattern[str]] = []
+
+    def stage(text: str) -> tuple[str, int]:
+        # Compiling costs more than the search; most texts never mention the name.
+        folded = text.casefold()
+        if not any(f in folded for f in firsts):
+            return text, 0
+        if not compiled:
+            alternatives = "|".join(r"[^\S\r\n]+".join(map(re.escape, v.split())) for v in ordered)
+            compiled.append(
+                re.compile(rf"(?<![\w.+-])(?:{alternatives})(?![\w-]|\.\w)", re.IGNORECASE)
+            )
+        return compiled[0].subn(placeholder, text)
+
+    return stage
 
 
 def _name_variants(name: str) -> tuple[str, ...]:
