@@ -1,0 +1,334 @@
+"""The OpenAPI 3.1 document, generated from the pydantic models that validate requests.
+
+Request bodies come from :class:`explainer.schemas.TicketIn`; responses from the
+decision models below, which spell out SPEC section 3 (extra fields are allowed, the
+named ones are fixed). Served at ``GET /api/openapi.json``.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import version
+from typing import Any, Literal
+
+from flask import Blueprint, Response, current_app, jsonify
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import models_json_schema
+
+from explainer.schemas import MAX_TEXT, Channel, Plan, TicketIn
+
+__all__ = ["Decision", "Problem", "bp", "build_document"]
+
+bp = Blueprint("openapi", __name__)
+_REF = "#/components/schemas/{model}"
+
+
+class _Open(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class ModelRef(_Open):
+    """Which model version decided."""
+
+    name: str
+    version: str
+    sha256: str
+
+
+class Attribution(_Open):
+    """One input feature's contribution to the explained output."""
+
+    feature: str
+    kind: str
+    value: float
+    display: str
+    spans: list[tuple[Literal["subject", "body"], int, int]] | None = None
+
+
+class Explanation(_Open):
+    """Exact attributions: ``base_value + sum(values) = output_value`` (+ the residual)."""
+
+    method: str
+    output_space: str
+    contrast: str | None
+    baseline: str
+    base_value: float
+    output_value: float
+    additivity_error: float
+    attributions: list[Attribution]
+
+
+class ModelDecision(_Open):
+    """One model's label, confidence and explanation."""
+
+    label: str
+    display: str
+    queue: str | None = None
+    response_time: str | None = None
+    confidence: float = Field(ge=0, le=1)
+    model: ModelRef
+    explanation: Explanation
+
+
+class CustomerOut(_Open):
+    """The stored customer fields (never name or e-mail)."""
+
+    id: str | None
+    plan: Plan
+    account_age_days: int
+    open_tickets: int
+    region: str | None
+
+
+class TicketOut(_Open):
+    """The redacted ticket as stored."""
+
+    subject: str
+    body: str
+    channel: Channel
+    language: str | None
+    customer: CustomerOut
+
+
+class Counterfactual(_Open):
+    """A verified change of outcome when the ``removed`` substrings are deleted."""
+
+    model: str
+    removed: list[str]
+    label: str
+    text: str
+
+
+class CustomerView(_Open):
+    """The customer wording, produced from the attributions."""
+
+    summary: str
+    reasons: list[str]
+    notice: str
+    counterfactual: Counterfactual | None
+
+
+class Links(_Open):
+    """Where the customer can see this decision."""
+
+    why: str = Field(description="A signed, expiring customer link.")
+
+
+class Decision(_Open):
+    """A decision (SPEC section 3); ``id`` and ``links`` are null in a preview."""
+
+    id: str | None
+    created_at: str
+    ticket: TicketOut
+    intent: ModelDecision | None
+    priority: ModelDecision | None
+    customer: CustomerView
+    links: Links | None
+
+
+class FieldError(BaseModel):
+    """One validation error."""
+
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class Problem(_Open):
+    """RFC 9457 problem details."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+    errors: list[FieldError] | None = None
+
+
+class ModelList(BaseModel):
+    """The cards of the models in service."""
+
+    models: list[dict[str, Any]]
+
+
+class Readiness(_Open):
+    """Readiness checks."""
+
+    status: Literal["ok", "unavailable"]
+    checks: dict[str, bool]
+
+
+_ERRORS = {
+    "400": "The body is not valid JSON.",
+    "401": "No API key, or an unknown or revoked one.",
+    "403": "The key lacks the scope this operation needs.",
+    "404": "Nothing here (or not yours to see).",
+    "409": "The Idempotency-Key was used before with a different body.",
+    "413": "The request body is larger than the server accepts.",
+    "415": "The body is not application/json.",
+    "422": f"The input failed validation (e.g. text over {MAX_TEXT:,} characters).",
+    "503": "No models are loaded.",
+}
+
+
+@bp.get("/api/openapi.json")
+def openapi_json() -> Response:
+    """The OpenAPI document (public)."""
+    doc = current_app.extensions.get("explainer.openapi")
+    if doc is None:
+        doc = current_app.extensions["explainer.openapi"] = build_document()
+    return jsonify(doc)
+
+
+def build_document() -> dict[str, Any]:
+    """The whole OpenAPI 3.1 document."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Explainer API",
+            "version": version("explainer"),
+            "description": "Explained, auditable ticket triage. Errors are "
+            "application/problem+json (RFC 9457).",
+        },
+        "paths": _paths(),
+        "components": {
+            "schemas": _schemas(),
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }
+
+
+def _schemas() -> dict[str, Any]:
+    models: list[tuple[type[BaseModel], Literal["validation", "serialization"]]] = [
+        (TicketIn, "validation"),
+        (Decision, "serialization"),
+        (Problem, "serialization"),
+        (ModelList, "serialization"),
+        (Readiness, "serialization"),
+    ]
+    _, top = models_json_schema(models, ref_template=_REF)
+    schemas: dict[str, Any] = top["$defs"]
+    schemas["Proof"] = {"type": "object", "description": "An RFC 6962 inclusion proof."}
+    return schemas
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": _REF.format(model=name)}
+
+
+def _json(name: str, description: str, headers: dict[str, Any] | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "description": description,
+        "content": {"application/json": {"schema": _ref(name)}},
+    }
+    if headers:
+        out["headers"] = headers
+    return out
+
+
+def _problems(*codes: str) -> dict[str, Any]:
+    return {
+        code: {
+            "description": _ERRORS[code],
+            "content": {"application/problem+json": {"schema": _ref("Problem")}},
+        }
+        for code in codes
+    }
+
+
+def _operation(
+    op_id: str, summary: str, ok: dict[str, Any], errors: tuple[str, ...], **extra: Any
+) -> dict[str, Any]:
+    return {
+        "operationId": op_id,
+        "summary": summary,
+        "security": [{"bearer": []}],
+        "responses": {**ok, **_problems(*errors)},
+        **extra,
+    }
+
+
+_BODY = {
+    "required": True,
+    "content": {"application/json": {"schema": _ref("TicketIn")}},
+}
+_ID = {
+    "name": "decision_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,100}$"},
+}
+_IDEMPOTENCY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Makes retries safe: the same key and body return the stored decision.",
+    "schema": {"type": "string", "pattern": "^[!-~]{1,200}$"},
+}
+_WRITE_ERRORS = ("400", "401", "403", "409", "413", "415", "422", "503")
+_READ_ERRORS = ("400", "401", "403", "404", "409", "413", "415", "422")
+
+
+def _paths() -> dict[str, Any]:
+    location = {"Location": {"schema": {"type": "string"}, "required": True}}
+    replayed = {"Idempotent-Replayed": {"schema": {"type": "string", "enum": ["true"]}}}
+    return {
+        "/api/v1/decisions": {
+            "post": _operation(
+                "createDecision",
+                "Classify, explain and store a ticket.",
+                {
+                    "201": _json("Decision", "Stored.", location),
+                    "200": _json("Decision", "An idempotent replay.", {**location, **replayed}),
+                },
+                _WRITE_ERRORS,
+                parameters=[_IDEMPOTENCY],
+                requestBody=_BODY,
+            )
+        },
+        "/api/v1/explain": {
+            "post": _operation(
+                "explain",
+                "Classify and explain without storing (a preview).",
+                {"200": _json("Decision", "The preview; id and links are null.")},
+                _WRITE_ERRORS,
+                requestBody=_BODY,
+            )
+        },
+        "/api/v1/decisions/{decision_id}": {
+            "get": _operation(
+                "getDecision",
+                "A stored decision.",
+                {"200": _json("Decision", "The decision.")},
+                _READ_ERRORS,
+                parameters=[_ID],
+            )
+        },
+        "/api/v1/decisions/{decision_id}/proof": {
+            "get": _operation(
+                "getProof",
+                "The decision's inclusion proof in the tamper-evident log.",
+                {"200": _json("Proof", "The proof.")},
+                _READ_ERRORS,
+                parameters=[_ID],
+            )
+        },
+        "/api/v1/models": {
+            "get": _operation(
+                "listModels",
+                "The cards of the models in service.",
+                {"200": _json("ModelList", "Model cards.")},
+                _READ_ERRORS,
+            )
+        },
+        "/readyz": {
+            "get": {
+                "operationId": "readiness",
+                "summary": "Database reachable and models loaded.",
+                "security": [],
+                "responses": {
+                    "200": _json("Readiness", "Ready."),
+                    "503": _json("Readiness", "Not ready."),
+                },
+            }
+        },
+    }

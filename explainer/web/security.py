@@ -1,0 +1,67 @@
+"""Security headers on every response, and the per-request CSP nonce.
+
+Templates put ``nonce="{{ csp_nonce() }}"`` on their own ``<script>`` and ``<style>``
+tags; nothing inline runs without it (no ``'unsafe-inline'``). Who may frame our pages
+comes from ``WIDGET_ORIGINS`` (none by default).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+
+from flask import Flask, Response, current_app, g
+
+__all__ = ["content_security_policy", "csp_nonce", "init_app"]
+
+
+def csp_nonce() -> str:
+    """This request's nonce (made on first use)."""
+    nonce = g.get("csp_nonce")
+    if nonce is None:
+        nonce = g.csp_nonce = secrets.token_urlsafe(18)
+    return str(nonce)
+
+
+def content_security_policy(nonce: str, frame_origins: Iterable[str]) -> str:
+    """The CSP header value for one response."""
+    ancestors = " ".join(frame_origins) or "'none'"
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' 'nonce-{nonce}'",
+            f"style-src 'self' 'nonce-{nonce}'",
+            "img-src 'self' data:",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            f"frame-ancestors {ancestors}",
+        ]
+    )
+
+
+def init_app(app: Flask) -> None:
+    """Make the nonce available to templates and add the headers after every request."""
+    app.before_request(_make_nonce)
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
+    app.after_request(_headers)
+
+
+def _make_nonce() -> None:
+    csp_nonce()  # a before_request hook must return None, or it becomes the response
+
+
+def _headers(response: Response) -> Response:
+    config = current_app.config
+    origins = [str(o) for o in config.get("WIDGET_ORIGINS") or []]
+    h = response.headers
+    h["Content-Security-Policy"] = content_security_policy(csp_nonce(), origins)
+    h["X-Content-Type-Options"] = "nosniff"
+    h["Referrer-Policy"] = "no-referrer"
+    h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if not origins:
+        h["X-Frame-Options"] = "DENY"  # for browsers that ignore frame-ancestors
+    if str(config.get("PUBLIC_URL", "")).startswith("https://"):
+        h["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    return response
