@@ -1,7 +1,8 @@
 """Phrase bank for the demo corpus: subjects and bodies per intent, with slots.
 
-The last two entries of every list are held out: the generator uses them only for
-the test split, so held-out scores measure generalisation to unseen phrasings.
+The last two body templates of every intent are held out: the generator uses them
+only for the test split, so held-out scores measure generalisation to unseen
+phrasings. Subjects, greetings, cues, fillers and closings are shared by both splits.
 """
 
 from __future__ import annotations
