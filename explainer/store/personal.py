@@ -17,13 +17,16 @@ __all__ = ["ERASED", "Path", "join", "split"]
 ERASED = "[erased]"
 Path = list[str | int]
 _MODELS = ("intent", "priority")
+# A text attribution's feature names the customer's own words (out-of-vocabulary
+# words included), so it is as personal as its quoted display and its spans.
+_QUOTED: tuple[str, ...] = ("feature", "display", "spans")
 
 
 def split(decision: dict[str, Any]) -> tuple[dict[str, Any], list[list[Any]]]:
     """Return ``(public document, [[path, value], ...])`` for a decision."""
     public = copy.deepcopy(decision)
     payload: list[list[Any]] = []
-    for path in list(_personal_paths(decision)):
+    for path in [p for p in _personal_paths(decision) if _has(decision, p)]:
         payload.append([path, _get(decision, path)])
         _set(public, path, _placeholder(path, _get(decision, path)))
     return public, payload
@@ -51,16 +54,16 @@ def _personal_paths(d: dict[str, Any]) -> Iterator[Path]:
         block = d.get(model) or {}
         for i, a in enumerate((block.get("explanation") or {}).get("attributions", [])):
             if a.get("kind") == "text":
-                yield from (
-                    [model, "explanation", "attributions", i, k] for k in ("display", "spans")
-                )
+                for key in _QUOTED:
+                    yield [model, "explanation", "attributions", i, key]
     yield from _wording_paths(d.get("customer") or {})
 
 
 def _wording_paths(c: dict[str, Any]) -> Iterator[Path]:
     for i, detail in enumerate(c.get("reason_details") or []):
         if "spans" in detail:  # a reason that quotes what the customer wrote
-            yield from (["customer", "reason_details", i, k] for k in ("text", "spans"))
+            for key in ("text", *_QUOTED):
+                yield ["customer", "reason_details", i, key]
             if i < len(c.get("reasons") or []):
                 yield ["customer", "reasons", i]
     cf = c.get("counterfactual")
@@ -76,6 +79,11 @@ def _placeholder(path: Path, value: Any) -> Any:
     if path[-1] in ("id", "ticket_id"):
         return None
     return [] if isinstance(value, list) else ERASED
+
+
+def _has(doc: Any, path: Path) -> bool:
+    parent = _get(doc, path[:-1])
+    return isinstance(parent, dict) and path[-1] in parent
 
 
 def _get(doc: Any, path: Path) -> Any:
