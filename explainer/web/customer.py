@@ -78,6 +78,8 @@ def _headers(response: Response) -> Response:
         response.headers["Referrer-Policy"] = "no-referrer"
         response.vary.add("Accept")
         widget.add_cors(response)
+    elif request.path.startswith(bp.static_url_path or "/customer-static"):
+        widget.add_cors(response)  # the widget's stylesheet, readable by tools such as axe
     return set_csrf_cookie(response)
 
 

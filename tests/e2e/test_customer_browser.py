@@ -1,0 +1,155 @@
+"""The customer flow in a real browser: demo -> why page -> review and feedback; the
+widget on another origin; a phone viewport; script injection; accessibility (axe)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from conftest import Site
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+VECTORS = (
+    "<script>alert(1)</script> <img src=x onerror=alert(2)> "
+    '<a href="javascript:alert(3)">click</a> <svg onload=alert(4)> <b><i>broken '
+    "\u202eevil\u202c \u200bzero\u200dwidth"
+)
+
+
+class Watch:
+    """Collects what must never happen on our pages: dialogs, errors, console errors."""
+
+    def __init__(self, page: Any) -> None:
+        self.problems: list[str] = []
+        page.on("dialog", lambda d: (self.problems.append(f"dialog: {d.message}"), d.dismiss()))
+        page.on("pageerror", lambda e: self.problems.append(f"pageerror: {e}"))
+        page.on(
+            "console",
+            lambda m: self.problems.append(f"console: {m.text}") if m.type == "error" else None,
+        )
+
+
+def new_page(browser: Any, viewport: dict[str, int]) -> tuple[Any, Watch]:
+    """A page in a fresh context, watched."""
+    page = browser.new_context(viewport=viewport).new_page()
+    return page, Watch(page)
+
+
+def submit_ticket(page: Any, site: Site, subject: str, body: str) -> str:
+    """Send a ticket through the demo form; the why page's URL."""
+    page.goto(site.url + "/demo")
+    page.get_by_label("Subject").fill(subject)
+    page.get_by_label("Your message").fill(body)
+    page.get_by_label("Your plan").select_option("business")
+    page.get_by_role("button", name="Send ticket").click()
+    page.get_by_role("heading", name="We have your ticket").wait_for(timeout=10_000)
+    return str(page.get_by_role("link", name="Why?").get_attribute("href"))
+
+
+def serious_violations(page: Any, context: str | None = None) -> list[str]:
+    """axe-core's serious and critical violations on the page (or inside ``context``)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, context=context)
+    return [
+        f"{v['id']}: {v['help']}"
+        for v in results.response["violations"]
+        if v.get("impact") in ("serious", "critical")
+    ]
+
+
+def test_demo_to_why_page_review_and_feedback(browser: Any, site: Site) -> None:
+    page, watch = new_page(browser, DESKTOP)
+    why = submit_ticket(
+        page, site, "Can't log in since this morning", "My password is wrong, please help fast"
+    )
+    page.get_by_role("link", name="Why?").click()
+    page.get_by_role("heading", name="Why your ticket was handled this way").wait_for()
+    assert page.url == site.url + why
+    reasons = page.locator("ol.reasons li")
+    assert 1 <= reasons.count() <= 4
+    assert page.locator(".message mark").count() >= 1
+    assert "log in" in page.locator(".message").inner_text()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "why-desktop.png"), full_page=True)
+    assert serious_violations(page) == []
+
+    page.get_by_label("Anything the reviewer should know?").fill("I think this is urgent")
+    page.get_by_role("button", name="Ask a person to review this").click()
+    page.locator("#review [role=status]").wait_for()
+    assert "pending" in page.locator("#review").inner_text()
+    page.get_by_role("button", name="Yes, it helped").click()
+    page.get_by_text("Thank you for your feedback.").wait_for()
+    page.reload()
+    assert "pending" in page.locator("#review").inner_text()
+    assert watch.problems == []
+
+
+def test_phone_viewport(browser: Any, site: Site) -> None:
+    page, watch = new_page(browser, PHONE)
+    why = submit_ticket(page, site, "Refund for my order", "I was charged twice, refund please")
+    page.goto(site.url + why)
+    page.get_by_role("heading", name="Why your ticket was handled this way").wait_for()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], "the page scrolls sideways on a phone"
+    button = page.get_by_role("button", name="Ask a person to review this").bounding_box()
+    assert button is not None and button["height"] >= 44
+    page.screenshot(path=str(SCREENSHOTS / "why-phone.png"), full_page=True)
+    assert serious_violations(page) == []
+    assert watch.problems == []
+
+
+def test_injection_vectors_stay_inert_text(browser: Any, site: Site) -> None:
+    page, watch = new_page(browser, DESKTOP)
+    why = submit_ticket(page, site, "Can't log in " + VECTORS, "password wrong " + VECTORS)
+    page.goto(site.url + why)
+    message = page.locator(".message")
+    assert "<script>alert(1)</script>" in message.inner_text()
+    assert message.locator("script, img, svg, a, b, i").count() == 0
+    assert "\u202e" not in page.content()
+    page.goto(f"{site.other}/help?why={quote(site.url + why, safe='')}")
+    page.get_by_role("button", name="Why?").click()
+    panel = page.get_by_role("dialog")
+    panel.get_by_role("heading", name="The main reasons").wait_for()
+    assert "<img src=x onerror=alert(2)>" in panel.inner_text()
+    assert panel.locator("script, img, svg, a, b, i").count() == 0
+    page.wait_for_timeout(300)
+    assert watch.problems == []
+
+
+def test_widget_on_another_origin(browser: Any, site: Site) -> None:
+    page, watch = new_page(browser, DESKTOP)
+    why = submit_ticket(page, site, "App crashes when I upload", "The app crashes every time")
+    page.goto(f"{site.other}/help?why={quote(site.url + why, safe='')}")
+    button = page.get_by_role("button", name="Why?")
+    button.click()
+    panel = page.get_by_role("dialog", name="Why your ticket was handled this way")
+    panel.get_by_role("heading", name="The main reasons").wait_for()
+    assert page.evaluate("document.activeElement.id").endswith("-title")
+    assert 1 <= panel.locator("ol li").count() <= 4
+    assert panel.locator("mark").count() >= 1
+
+    panel.get_by_label("Anything the reviewer should know?").fill("from the widget")
+    panel.get_by_role("button", name="Ask a person to review this").click()
+    panel.get_by_text("Status: pending").wait_for()
+    panel.get_by_role("button", name="No, it didn't").click()
+    panel.get_by_text("Thank you for your feedback.").wait_for()
+    page.keyboard.press("Escape")
+    panel.wait_for(state="hidden")
+    assert page.evaluate("document.activeElement.textContent") == "Why?"
+    assert watch.problems == []
+    # Last, because axe itself sets inline styles that this page's strict CSP reports.
+    button.click()
+    panel.get_by_text("Status: pending").wait_for()
+    assert serious_violations(page, "dialog") == []
+
+    same = browser.new_context(viewport=DESKTOP).new_page()
+    same.goto(site.url + why)
+    assert "pending" in same.locator("#review").inner_text()
+    assert "Thank you for your feedback." in same.content()
