@@ -68,6 +68,7 @@ def _run_gunicorn(app: Any, bind: str, workers: int) -> None:
                 "proc_name": "explainer",
                 "accesslog": None,  # paths carry customer-link tokens
                 "errorlog": "-",
+                "control_socket_disable": True,  # one shared $HOME socket would collide
             }
             for key, value in options.items():
                 self.cfg.set(key, value)

@@ -23,8 +23,14 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     """Build one application: models are loaded once here, never at import time."""
     settings = load_config(config)
     settings["SECRET_KEY"] = settle_secret_key(settings)
-    # root_path is explicit: an editable install may import the package as a namespace.
-    app = Flask("explainer", root_path=str(PACKAGE), template_folder=str(TEMPLATES))
+    # root_path and instance_path are explicit: an editable install may import the package
+    # as a namespace, whose relative path entry makes Flask's own lookup fail.
+    app = Flask(
+        "explainer",
+        root_path=str(PACKAGE),
+        instance_path=str(Path(settings["INSTANCE_PATH"]).resolve()),
+        template_folder=str(TEMPLATES),
+    )
     app.config.update(settings)
     app.jinja_env.autoescape = True
     app.jinja_env.undefined = StrictUndefined
