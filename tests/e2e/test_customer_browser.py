@@ -8,7 +8,6 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from conftest import Site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -41,7 +40,7 @@ def new_page(browser: Any, viewport: dict[str, int]) -> tuple[Any, Watch]:
     return page, Watch(page)
 
 
-def submit_ticket(page: Any, site: Site, subject: str, body: str) -> str:
+def submit_ticket(page: Any, site: Any, subject: str, body: str) -> str:
     """Send a ticket through the demo form; the why page's URL."""
     page.goto(site.url + "/demo")
     page.get_by_label("Subject").fill(subject)
@@ -64,7 +63,7 @@ def serious_violations(page: Any, context: str | None = None) -> list[str]:
     ]
 
 
-def test_demo_to_why_page_review_and_feedback(browser: Any, site: Site) -> None:
+def test_demo_to_why_page_review_and_feedback(browser: Any, site: Any) -> None:
     page, watch = new_page(browser, DESKTOP)
     why = submit_ticket(
         page, site, "Can't log in since this morning", "My password is wrong, please help fast"
@@ -91,7 +90,7 @@ def test_demo_to_why_page_review_and_feedback(browser: Any, site: Site) -> None:
     assert watch.problems == []
 
 
-def test_phone_viewport(browser: Any, site: Site) -> None:
+def test_phone_viewport(browser: Any, site: Any) -> None:
     page, watch = new_page(browser, PHONE)
     why = submit_ticket(page, site, "Refund for my order", "I was charged twice, refund please")
     page.goto(site.url + why)
@@ -105,7 +104,7 @@ def test_phone_viewport(browser: Any, site: Site) -> None:
     assert watch.problems == []
 
 
-def test_injection_vectors_stay_inert_text(browser: Any, site: Site) -> None:
+def test_injection_vectors_stay_inert_text(browser: Any, site: Any) -> None:
     page, watch = new_page(browser, DESKTOP)
     why = submit_ticket(page, site, "Can't log in " + VECTORS, "password wrong " + VECTORS)
     page.goto(site.url + why)
@@ -123,7 +122,7 @@ def test_injection_vectors_stay_inert_text(browser: Any, site: Site) -> None:
     assert watch.problems == []
 
 
-def test_widget_on_another_origin(browser: Any, site: Site) -> None:
+def test_widget_on_another_origin(browser: Any, site: Any) -> None:
     page, watch = new_page(browser, DESKTOP)
     why = submit_ticket(page, site, "App crashes when I upload", "The app crashes every time")
     page.goto(f"{site.other}/help?why={quote(site.url + why, safe='')}")
