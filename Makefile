@@ -19,9 +19,13 @@ models: install
 	else $(BIN)/explainer train; fi
 
 run: models
-	$(BIN)/explainer explain --subject "Can't log in since this morning" \
-	  --body "Hi, the app says my password is wrong but I reset it twice. This is urgent! Reach me at jane@example.org" \
-	  --plan business --account-age-days 412 --open-tickets 1
+	@mkdir -p var
+	$(BIN)/explainer db upgrade
+	@test -s var/demo-api-key || $(BIN)/explainer keys create --name demo \
+	  --scope decisions:write --scope decisions:read | tail -n 1 > var/demo-api-key
+	@echo "Demo API key (kept in var/demo-api-key): $$(cat var/demo-api-key)"
+	@echo "Open http://127.0.0.1:8000/demo for the customer flow; Ctrl-C stops the service."
+	EXPLAINER_DEMO=1 $(BIN)/explainer serve --host 127.0.0.1 --port 8000
 
 lint: install
 	$(BIN)/ruff check .

@@ -28,6 +28,7 @@ __all__ = [
 TEMPLATE_VERSION = "2026-11-23.1"
 MAX_REASONS = 4
 MAX_REMOVED = 3
+MINOR_SHARE = 0.1
 NOTICE = (
     "An automated system (AI) made this decision. It read your subject and message, "
     "with personal details such as e-mail addresses and phone numbers removed, plus "
@@ -153,7 +154,7 @@ def summary(intent: Outcome | None, priority: Outcome | None) -> str:
 
 def reasons(outcomes: Sequence[Outcome]) -> list[dict[str, Any]]:
     """At most four reasons, each one that pushed toward its model's outcome, largest first."""
-    pools = [[g for g in o.groups if g.value > 0 and _telling(g)] for o in outcomes]
+    pools = [_pool(o) for o in outcomes]
     picked: list[tuple[Outcome, Group]] = []
     seen: set[str] = set()
     for take in (2, MAX_REASONS):  # up to two per model first, then fill by size
@@ -166,6 +167,13 @@ def reasons(outcomes: Sequence[Outcome]) -> list[dict[str, Any]]:
                     picked.append((o, g))
     picked.sort(key=lambda og: -og[1].value)
     return [_reason(o, g) for o, g in picked]
+
+
+def _pool(o: Outcome) -> list[Group]:
+    """Telling groups that pushed toward the outcome, minor ones left out."""
+    top = max((g.value for g in o.groups), default=0.0)
+    # A push under a tenth of the strongest one is true but would crowd out what mattered.
+    return [g for g in o.groups if g.value > max(0.0, MINOR_SHARE * top) and _telling(g)]
 
 
 def _telling(g: Group) -> bool:
