@@ -8,7 +8,7 @@ traced back to the exact characters of the redacted message it came from.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["CharWbNgrams", "Token", "WordNgrams", "field_span", "join_fields", "tokenize"]
 
@@ -17,10 +17,11 @@ __all__ = ["CharWbNgrams", "Token", "WordNgrams", "field_span", "join_fields", "
 _TOKEN_RE = re.compile(r"\[(?:EMAIL|PHONE|CARD|IBAN|IP|NAME)\]|\w\w+")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """A word of the model text: ``[start, end)`` offsets and its lower-cased form."""
 
+    # A NamedTuple, not a frozen dataclass: tokenizing builds one per word on every
+    # request, and a tuple is built about twice as fast (the serving path's hot loop).
     start: int
     end: int
     text: str
@@ -29,9 +30,9 @@ class Token:
 def tokenize(text: str) -> list[Token]:
     """Split ``text`` into lower-cased word tokens of two or more word characters."""
     return [
-        Token(m.start(), m.end(), m.group().lower())
+        Token(m.start(), m.end(), g.lower())
         for m in _TOKEN_RE.finditer(text)
-        if m.group()[0] != "["
+        if (g := m.group())[0] != "["
     ]
 
 

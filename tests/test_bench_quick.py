@@ -1,0 +1,29 @@
+"""The in-process bench runs end to end at CI sizes (no assertions on timing)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.slow
+def test_quick_bench_completes_and_prints_the_table(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.explain", "--quick", "--models", str(tmp_path / "none")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = result.stdout
+    for needle in ("ours: Decider.decide", "shap Partition", "LinearExplainer", "LIME", "Kernel"):
+        assert needle in out, out
+    assert "per 1,000 tickets" in out and "x ours (median)" in out
+    assert not (tmp_path / "none").exists()  # it trained into a temporary folder instead
