@@ -1,0 +1,211 @@
+"""HTTP benchmark on loopback under ``explainer serve``'s production configuration.
+
+    python -m bench.http [--quick] [--models DIR] [--out FILE]
+
+In one run, under the same gunicorn configuration (sync workers, preload, 2
+workers): the floor (a bare Flask JSON endpoint), the unexplained pipeline baseline
+(both sklearn pipelines' ``predict_proba`` + an INSERT), and ours: ``POST
+/api/v1/decisions`` (SQLite, then PostgreSQL), ``POST /api/v1/explain`` and ``GET
+/why/{token}``, each at 1, 8 and 16 concurrent clients for a fixed duration. Cells
+are interleaved (every server is up, the load moves from one to the next) so drift in
+the machine's load hits baselines and ours alike. Then workers' memory, the
+in-process batch path and a profile. ``--quick`` is for CI: short cells, no timing
+assertions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench import http_load, http_server, http_setup
+from bench.http_batch import run_batch
+from bench.http_load import Cell, Target
+from bench.http_profile import profile
+from bench.http_server import Server
+
+__all__ = ["FULL", "QUICK", "Sizes", "main", "run"]
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKERS = 2
+FLOOR = "floor: bare Flask JSON endpoint"
+PIPELINE = "baseline: 2 pipelines predict_proba + INSERT"
+DECISIONS = "POST /api/v1/decisions"
+EXPLAIN = "POST /api/v1/explain"
+WHY = "GET /why/{token}"
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Cell duration, client counts, requests before the second memory reading, batch."""
+
+    seconds: float
+    clients: tuple[int, ...]
+    memory_requests: int
+    batch: int
+    distinct: int
+    why_tokens: int
+    profile: int
+
+
+FULL = Sizes(8.0, (1, 8, 16), 10_000, 100_000, 3_000, 200, 300)
+QUICK = Sizes(1.0, (1, 8, 16), 500, 2_000, 300, 20, 30)
+
+
+def _log(msg: str) -> None:
+    print(f"{time.strftime('%H:%M:%S')} http: {msg}", file=sys.stderr, flush=True)
+
+
+def _spawn(argv: list[str], env: dict[str, str], work: Path, name: str) -> Server:
+    port = http_server.free_port()
+    return Server([*argv, "--port", str(port)], env, port, work / f"{name}.log", ROOT)
+
+
+def _baseline(kind: str, env: dict[str, str], work: Path, name: str) -> Server:
+    argv = [sys.executable, "-m", "bench.http_serve", kind, "--workers", str(WORKERS)]
+    return _spawn(argv, env, work, name)
+
+
+def _ours(env: dict[str, str], work: Path, name: str) -> Server:
+    explainer = Path(sys.executable).with_name("explainer")
+    return _spawn([str(explainer), "serve", "--workers", str(WORKERS)], env, work, name)
+
+
+def _warm(targets: dict[str, Target]) -> None:
+    """A few requests per worker first: lazy imports and caches are not steady state."""
+    for target in targets.values():
+        failed = http_load.fixed_count(target, 8 * WORKERS, clients=WORKERS)
+        if failed:
+            raise RuntimeError(f"{failed} warm-up requests to {target.url} failed")
+
+
+def _cells(
+    targets: dict[str, Target], sizes: Sizes, work: Path, served: dict[str, int]
+) -> dict[str, list[Cell]]:
+    rows: dict[str, list[Cell]] = {name: [] for name in targets}
+    for clients in sizes.clients:
+        for name, target in targets.items():
+            cell = http_load.run_cell(target, clients, sizes.seconds, work)
+            rows[name].append(cell)
+            served[name] = served.get(name, 0) + cell.requests
+            _log(
+                f"{name} x{clients}: {cell.rps:,.0f} req/s p50 {cell.p50_ms:.1f} ms "
+                f"p99 {cell.p99_ms:.1f} ms errors {cell.errors}"
+            )
+    return rows
+
+
+def _memory(server: Server) -> list[dict[str, Any]]:
+    return [http_server.memory(pid).__dict__ for pid in sorted(server.workers())]
+
+
+def _block(
+    kind: str, sizes: Sizes, models: Path, work: Path, floor: Server, tickets: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Every cell on one database kind, plus our workers' memory."""
+    with ExitStack() as stack:
+        url = stack.enter_context(http_setup.database(kind, work))
+        if url is None:
+            _log(f"{kind}: unreachable, skipped")
+            return {"db": kind, "skipped": "PostgreSQL unreachable"}
+        instance = work / f"instance-{kind}"
+        config = {"DATABASE_URL": url, "INSTANCE_PATH": str(instance), "MODELS_DIR": str(models)}
+        key = http_setup.api_key(config)
+        env = {f"EXPLAINER_{k}": v for k, v in config.items()}
+        ours = stack.enter_context(_ours(env, work, f"ours-{kind}"))
+        pipeline = stack.enter_context(_baseline("pipeline", env, work, f"pipeline-{kind}"))
+        for server in (ours, pipeline):  # started together, loading in parallel
+            server.wait_ready(WORKERS)
+        loaded = _memory(ours)
+        bodies = work / "bodies.jsonl"
+        targets = {
+            FLOOR: Target(floor.url + "/floor", "POST", bodies),
+            PIPELINE: Target(pipeline.url + "/decide", "POST", bodies),
+            DECISIONS: Target(ours.url + "/api/v1/decisions", "POST", bodies, key),
+        }
+        if kind == "sqlite":
+            targets[EXPLAIN] = Target(ours.url + "/api/v1/explain", "POST", bodies, key)
+        _warm(targets)
+        served: dict[str, int] = {}
+        rows = _cells(targets, sizes, work, served)
+        why = work / f"why-{kind}.txt"
+        created = http_setup.why_paths(ours.url, key, tickets[: sizes.why_tokens], why)
+        why_target = {WHY: Target(ours.url, "GET", why)}
+        _warm(why_target)
+        rows.update(_cells(why_target, sizes, work, served))
+        total = created + sum(served.get(n, 0) for n in (DECISIONS, EXPLAIN, WHY))
+        if total < sizes.memory_requests:
+            extra = sizes.memory_requests - total
+            # The same decision path without the serialised, fsync'd write: quicker.
+            target = Target(ours.url + "/api/v1/explain", "POST", bodies, key)
+            failed = http_load.fixed_count(target, extra, clients=8)
+            rows.setdefault("top-up errors", []).append(Cell(4, 0, extra, failed, 0, 0))
+            total += extra
+        memory = {
+            "loaded": loaded,
+            "after": _memory(ours),
+            "requests": total,
+            "master": http_server.memory(ours.proc.pid).__dict__,
+            "pipeline_workers": _memory(pipeline),
+            "shap_libs": sorted({p for w in ours.workers() for p in http_server.imports_shap(w)}),
+        }
+        return {"db": kind, "rows": rows, "memory": memory, "config": config}
+
+
+def run(sizes: Sizes, models: Path) -> dict[str, Any]:
+    """Measure everything; the figures the report needs."""
+    work = Path(tempfile.mkdtemp(prefix="bench-http-"))
+    _log(f"work folder {work}; load generator {http_load.generator()}")
+    bodies = http_setup.bodies(sizes.distinct, work / "bodies.jsonl")
+    blocks = []
+    with _baseline("floor", {}, work, "floor") as floor:
+        floor.wait_ready(WORKERS)
+        for kind in ("sqlite", "postgresql"):
+            blocks.append(_block(kind, sizes, models, work, floor, bodies))
+    _log(f"batch: {sizes.batch:,} tickets through Decider.decide")
+    batch = run_batch(models, bodies, sizes.batch)
+    _log(f"profile: {sizes.profile} requests each in-process")
+    config = {
+        "DATABASE_URL": f"sqlite:///{work / 'profile' / 'bench.db'}",
+        "INSTANCE_PATH": str(work / "instance-profile"),
+        "MODELS_DIR": str(models),
+    }
+    prof = profile(config, bodies, sizes.profile)
+    return {
+        "blocks": blocks,
+        "batch": batch,
+        "profile": prof,
+        "generator": http_load.generator(),
+        "sizes": sizes,
+        "workers": WORKERS,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    from bench import http_report
+
+    parser = argparse.ArgumentParser(prog="python -m bench.http", description=__doc__.split(".")[0])
+    parser.add_argument("--quick", action="store_true", help="short cells for CI")
+    parser.add_argument("--models", type=Path, default=ROOT / "models", help="models folder")
+    parser.add_argument("--out", type=Path, default=None, help="append the Markdown section here")
+    args = parser.parse_args(argv)
+    started = time.time()
+    figures = run(QUICK if args.quick else FULL, args.models)
+    figures["elapsed_s"] = time.time() - started
+    figures["command"] = "python -m bench.http" + (" --quick" if args.quick else "")
+    print(http_report.table(figures))
+    if args.out is not None:
+        with args.out.open("a", encoding="utf-8") as fh:
+            fh.write(http_report.markdown(figures))
+        _log(f"appended to {args.out}")
+    return 0 if http_report.errors(figures) == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,227 @@
+"""The HTTP bench's terminal table and Markdown section, with the targets' verdicts."""
+
+from __future__ import annotations
+
+import platform
+import subprocess
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from bench.http import DECISIONS, EXPLAIN, FLOOR, PIPELINE, WHY
+from bench.http_load import Cell
+
+__all__ = ["errors", "markdown", "table", "verdicts"]
+
+HEAD = ["endpoint", "db", "clients", "req/s", "p50 ms", "p99 ms", "errors", "x floor", "x pipeline"]
+P99_MS = 50.0
+WORKER_MIB = 300.0
+
+
+def _blocks(f: dict[str, Any]) -> list[dict[str, Any]]:
+    return [b for b in f["blocks"] if "rows" in b]
+
+
+def errors(f: dict[str, Any]) -> int:
+    """Failed requests over every cell."""
+    return sum(c.errors for b in _blocks(f) for cells in b["rows"].values() for c in cells)
+
+
+def _rows(f: dict[str, Any]) -> list[list[str]]:
+    out = []
+    for b in _blocks(f):
+        rows: dict[str, list[Cell]] = b["rows"]
+        for name, cells in rows.items():
+            if name not in (FLOOR, PIPELINE, DECISIONS, EXPLAIN, WHY):
+                continue
+            for i, c in enumerate(cells):
+                floor, pipe = rows[FLOOR][i].rps, rows[PIPELINE][i].rps
+                out.append(
+                    [
+                        name,
+                        b["db"] if name not in (FLOOR, EXPLAIN) else "-",
+                        str(c.clients),
+                        f"{c.rps:,.0f}",
+                        f"{c.p50_ms:.1f}",
+                        f"{c.p99_ms:.1f}",
+                        str(c.errors),
+                        f"{100 * c.rps / floor:.0f} %" if floor else "-",
+                        f"{100 * c.rps / pipe:.0f} %" if pipe and name != FLOOR else "-",
+                    ]
+                )
+    return out
+
+
+def _ratio(b: dict[str, Any], name: str, base: str, i: int) -> float:
+    base_rps = b["rows"][base][i].rps
+    return b["rows"][name][i].rps / base_rps if base_rps else 0.0
+
+
+def _ok(met: bool) -> str:
+    return "met" if met else "MISSED"
+
+
+def _fmt(ms: list[dict[str, Any]]) -> str:
+    return ", ".join(f"{x['rss_mib']:.0f}/{x['pss_mib']:.0f}" for x in ms)
+
+
+def verdicts(f: dict[str, Any]) -> list[str]:
+    """One line per target and database, met or MISSED with the margin."""
+    lines = []
+    for b in _blocks(f):
+        db, clients = b["db"], f["sizes"].clients
+        for i, c in enumerate(clients):
+            vs_pipe, vs_floor = _ratio(b, DECISIONS, PIPELINE, i), _ratio(b, DECISIONS, FLOOR, i)
+            why = _ratio(b, WHY, FLOOR, i)
+            lines.append(
+                f"{db}, {c} clients: decisions {100 * vs_pipe:.0f} % of pipeline (>= 100 %: "
+                f"{_ok(vs_pipe >= 1)}), {100 * vs_floor:.0f} % of floor (>= 25 %: "
+                f"{_ok(vs_floor >= 0.25)}); why page {100 * why:.0f} % of floor (>= 70 %: "
+                f"{_ok(why >= 0.7)})"
+            )
+        last = len(clients) - 1
+        for name in (DECISIONS, EXPLAIN, WHY):
+            if name in b["rows"]:
+                p99 = b["rows"][name][last].p99_ms
+                lines.append(
+                    f"{db}, {name} p99 at {clients[last]} clients {p99:.1f} ms "
+                    f"(<= {P99_MS:.0f} ms: {_ok(p99 <= P99_MS)})"
+                )
+        worst = max(m["pss_mib"] for m in b["memory"]["after"])
+        worst_rss = max(m["rss_mib"] for m in b["memory"]["after"])
+        lines.append(
+            f"{db}, per worker after {b['memory']['requests']:,} requests: PSS {worst:.0f} MiB, "
+            f"RSS {worst_rss:.0f} MiB (<= {WORKER_MIB:.0f} MB: {_ok(worst_rss <= WORKER_MIB)})"
+        )
+    return lines
+
+
+def _memory_lines(f: dict[str, Any]) -> list[str]:
+    lines = []
+    for b in _blocks(f):
+        m = b["memory"]
+        libs = ", ".join(m["shap_libs"]) or "none"
+        lines += [
+            f"{b['db']}: our workers RSS/PSS MiB after loading {_fmt(m['loaded'])}; after "
+            f"{m['requests']:,} requests {_fmt(m['after'])}; master {m['master']['rss_mib']:.0f}/"
+            f"{m['master']['pss_mib']:.0f}; pipeline-baseline workers "
+            f"{_fmt(m['pipeline_workers'])}",
+            f"{b['db']}: shap/numba/llvmlite shared objects mapped in our workers: {libs}",
+        ]
+    return lines
+
+
+def _batch_line(f: dict[str, Any]) -> str:
+    b = f["batch"]
+    return (
+        f"{b.tickets:,} tickets ({b.distinct:,} distinct, cycled) through `Decider.decide` on "
+        f"{b.processes} forked processes: {b.per_core:,.0f} tickets/s per core "
+        f"({1e3 / b.per_core:.2f} ms each), {b.total:,.0f} tickets/s in all, {b.wall_s:.1f} s wall"
+    )
+
+
+def table(f: dict[str, Any]) -> str:
+    """A plain-text table for the terminal."""
+    rows = [HEAD, *_rows(f)]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(HEAD))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    skipped = [f"{b['db']}: skipped ({b['skipped']})" for b in f["blocks"] if "skipped" in b]
+    lines += ["", *skipped, *_memory_lines(f), _batch_line(f), *verdicts(f)]
+    lines.append(f"errors: {errors(f)}; {f['elapsed_s']:.0f} s")
+    return "\n".join(lines)
+
+
+def _machine(generator: str) -> list[str]:
+    import os
+
+    cpu = next(
+        (
+            ln.split(":", 1)[1].strip()
+            for ln in Path("/proc/cpuinfo").read_text().splitlines()
+            if ln.startswith("model name")
+        ),
+        "unknown",
+    )
+    libs = ["flask", "werkzeug", "gunicorn", "sqlalchemy", "psycopg", "scikit-learn", "pandas"]
+    wrk = "not installed"
+    try:
+        out = subprocess.run(["wrk", "-v"], capture_output=True, text=True)
+        wrk = (out.stdout + out.stderr).split("\n")[0].strip()
+    except OSError:
+        pass
+    return [
+        f"- nproc {os.cpu_count()}, CPU {cpu}, load average "
+        + " ".join(f"{x:.1f}" for x in os.getloadavg())
+        + " at the end",
+        f"- Python {platform.python_version()}, "
+        + ", ".join(f"{lib} {version(lib)}" for lib in libs),
+        f"- load generator: {generator} ({wrk})",
+    ]
+
+
+def markdown(f: dict[str, Any]) -> str:
+    """The HTTP section of docs/benchmarks.md."""
+    md = [" | ".join(HEAD), " | ".join("---" for _ in HEAD)]
+    md += [" | ".join(r) for r in _rows(f)]
+    s = f["sizes"]
+    profiles = "".join(
+        f"\n### {name} (cProfile, {s.profile} requests in-process, by own time)\n\n"
+        f"```\n{text}\n```\n"
+        for name, text in f["profile"].items()
+    )
+    return SECTION.format(
+        command=f["command"],
+        date=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        elapsed=f["elapsed_s"],
+        machine="\n".join(_machine(f["generator"])),
+        seconds=s.seconds,
+        clients=", ".join(map(str, s.clients)),
+        workers=f["workers"],
+        distinct=s.distinct,
+        table="| " + " |\n| ".join(md) + " |",
+        memory="\n".join(f"- {x}" for x in _memory_lines(f)),
+        batch=_batch_line(f),
+        verdicts="\n".join(f"- {v}" for v in verdicts(f)),
+        profiles=profiles,
+        errors=errors(f),
+    )
+
+
+SECTION = """
+# Benchmarks over HTTP
+
+Written by `{command}` on {date} ({elapsed:.0f} s). Each server runs under
+`explainer serve`'s gunicorn configuration (sync workers, preload, {workers} workers,
+the same `BaseApplication` settings for the baselines), on loopback, with the load
+generator on the same machine. Cells last {seconds:g} s at {clients} concurrent
+clients and are interleaved across servers, so the ratios compare figures measured
+minutes apart at most. Request bodies cycle through {distinct:,} varied demo tickets.
+
+## Machine
+{machine}
+
+## Requests
+
+{table}
+
+- **floor**: a bare Flask JSON endpoint that reads nothing (`bench/floor_app.py`).
+- **pipeline**: what a team would build without explanations (`bench/pipeline_app.py`):
+  both models' scikit-learn pipelines, `predict_proba` on a one-row DataFrame, one INSERT
+  into the same kind of database. No authentication, validation, redaction, explanation,
+  wording or tamper-evident log.
+- **x floor / x pipeline**: requests/s as a percentage of that baseline's at the same
+  client count in the same block. Errors: {errors} in all.
+
+## Memory per worker
+
+{memory}
+
+## Batch (in-process)
+
+{batch}.
+
+## Targets
+{verdicts}
+{profiles}"""

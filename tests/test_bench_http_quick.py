@@ -1,0 +1,30 @@
+"""The quick HTTP bench runs end to end: every server answers, nothing fails.
+
+No timing is asserted: CI machines are shared and their figures mean nothing.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_quick_http_bench_completes(tmp_path: Path) -> None:
+    out = tmp_path / "benchmarks.md"
+    argv = [sys.executable, "-m", "bench.http", "--quick", "--out", str(out)]
+    done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    for name in ("floor: bare Flask JSON", "predict_proba + INSERT", "POST /api/v1/decisions"):
+        assert name in done.stdout
+    for name in ("POST /api/v1/explain", "GET /why/{token}", "tickets/s per core"):
+        assert name in done.stdout
+    assert "errors: 0;" in done.stdout
+    section = out.read_text("utf-8")
+    assert "# Benchmarks over HTTP" in section
+    assert "| endpoint | db | clients |" in section
