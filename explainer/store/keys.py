@@ -75,10 +75,13 @@ def authenticate(conn: Connection, plaintext: str) -> ApiKey | None:
     key_id = plaintext[len(PREFIX) : len(PREFIX) + _ID_LEN]
     if plaintext[len(PREFIX) + _ID_LEN] != "_":
         return None
-    row = conn.execute(select(api_keys).where(api_keys.c.id == key_id)).mappings().first()
+    # One round trip: the key and whether it was revoked.
+    revoked = select(api_key_revocations.c.key_id).where(api_key_revocations.c.key_id == key_id)
+    query = select(api_keys, revoked.exists().label("revoked")).where(api_keys.c.id == key_id)
+    row = conn.execute(query).mappings().first()
     if row is None or not hmac.compare_digest(_digest(plaintext), row["key_hash"]):
         return None
-    if _revoked(conn, key_id):
+    if row["revoked"]:
         return None
     return ApiKey(row["id"], row["name"], frozenset(json.loads(row["scopes"])))
 
