@@ -1,42 +1,49 @@
 """Signed, expiring customer links: a token names exactly one decision.
 
-HMAC-SHA256 through itsdangerous with a purpose-bound salt; revocation is checked
-against the store by the caller, so a revoked, tampered, expired or unknown token
-all end in the same plain 404.
+HMAC-SHA256 through itsdangerous with a purpose-bound salt. The token carries the
+decision id and when the link was issued (the decision's creation time), so the
+same decision always gets the same link and its lifetime counts from the decision,
+not from the latest fetch. Revocation is checked against the store by the caller:
+a revoked, tampered, expired or unknown token all end in the same plain 404.
 """
 
 from __future__ import annotations
 
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+import hashlib
+import time
+
+from itsdangerous import BadSignature, URLSafeSerializer
 
 __all__ = ["LinkSigner"]
 
-_SALT = "explainer.why-link.v1"
+_SALT = "explainer.why-link.v2"
+_CLOCK_SKEW = 300  # seconds a token may claim to come from the future
 
 
 class LinkSigner:
     """Makes and reads ``/why/<token>`` tokens for one secret key."""
 
     def __init__(self, secret_key: str, max_age_days: int) -> None:
-        self._s = URLSafeTimedSerializer(
-            secret_key, salt=_SALT, signer_kwargs={"digest_method": _sha256()}
+        self._s = URLSafeSerializer(
+            secret_key, salt=_SALT, signer_kwargs={"digest_method": hashlib.sha256}
         )
         self._max_age = max_age_days * 86_400
 
-    def token(self, decision_id: str) -> str:
-        """A token for ``decision_id``."""
-        return self._s.dumps(decision_id)
+    def token(self, decision_id: str, issued_at: float | None = None) -> str:
+        """A token for ``decision_id`` issued at ``issued_at`` (epoch seconds; now by default)."""
+        issued = int(time.time() if issued_at is None else issued_at)
+        return str(self._s.dumps([decision_id, issued]))
 
     def decision_id(self, token: str) -> str | None:
         """The decision a valid, unexpired token names; None otherwise."""
         try:
-            value = self._s.loads(token, max_age=self._max_age)
+            value = self._s.loads(token)
         except (BadSignature, ValueError, TypeError):
             return None
-        return value if isinstance(value, str) else None
-
-
-def _sha256() -> object:
-    import hashlib
-
-    return hashlib.sha256
+        if not (isinstance(value, list) and len(value) == 2):
+            return None
+        decision_id, issued = value
+        if not isinstance(decision_id, str) or not isinstance(issued, int):
+            return None
+        age = time.time() - issued
+        return decision_id if -_CLOCK_SKEW <= age <= self._max_age else None

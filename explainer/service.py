@@ -12,6 +12,7 @@ import os
 import re
 import secrets
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -130,14 +131,16 @@ class Service:
         self.get(decision_id)
         return self.store.inclusion_proof(decision_id)
 
-    def why_url(self, decision_id: str) -> str:
-        """The signed, expiring customer link for one decision."""
+    def why_url(self, decision_id: str, created_at: str | None = None) -> str:
+        """The signed customer link for one decision; it expires counting from ``created_at``."""
         base = str(self.config["PUBLIC_URL"]).rstrip("/")
-        return f"{base}/why/{self.signer.token(decision_id)}"
+        issued = datetime.fromisoformat(created_at).timestamp() if created_at else None
+        return f"{base}/why/{self.signer.token(decision_id, issued)}"
 
     def with_links(self, decision: dict[str, Any]) -> dict[str, Any]:
         """A copy of ``decision`` with ``links.why`` filled in."""
-        return {**decision, "links": {"why": self.why_url(str(decision["id"]))}}
+        url = self.why_url(str(decision["id"]), decision.get("created_at"))
+        return {**decision, "links": {"why": url}}
 
     def ready(self) -> dict[str, bool]:
         """Readiness checks: the database answers and models are loaded."""

@@ -109,8 +109,8 @@ def test_revoked_link_is_404(capp: Flask, cclient: FlaskClient) -> None:
 
 def test_tampered_link_is_404(capp: Flask, cclient: FlaskClient) -> None:
     _, path = make(capp, "Password reset", "Reset link broken")
-    head, payload, stamp, sig = path.rsplit("/", 1)[0], *path.rsplit("/", 1)[1].split(".")
-    forged = f"{head}/{payload[:-1]}{'A' if payload[-1] != 'A' else 'B'}.{stamp}.{sig}"
+    head, payload, sig = path.rsplit("/", 1)[0], *path.rsplit("/", 1)[1].split(".")
+    forged = f"{head}/{payload[:-1]}{'A' if payload[-1] != 'A' else 'B'}.{sig}"
     assert cclient.get(forged).status_code == 404
 
 
@@ -253,3 +253,15 @@ def test_widget_script_is_public_javascript(cclient: FlaskClient) -> None:
 
 def test_demo_is_off_by_default(cclient: FlaskClient) -> None:
     assert cclient.get("/demo").status_code == 404
+
+
+def test_link_is_stable_and_expires_from_the_decision(capp: Flask) -> None:
+    """The same decision always gets the same link, and its age counts from creation."""
+    service = capp.extensions["explainer"]
+    decision_id, path = make(capp, "Refund", "Please refund my order")
+    again = service.with_links(service.get(decision_id))["links"]["why"]
+    assert again.endswith(path)
+    old = service.signer.token(decision_id, time.time() - 91 * 86_400)
+    assert service.signer.decision_id(old) is None
+    future = service.signer.token(decision_id, time.time() + 86_400)
+    assert service.signer.decision_id(future) is None
