@@ -22,7 +22,8 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping, func, insert, select
 
 from explainer.store import merkle
-from explainer.store.schema import RECORD_TABLES, checkpoints, log_leaves, payloads
+from explainer.store.records import RECORDS
+from explainer.store.schema import checkpoints, log_leaves, payloads
 
 __all__ = [
     "NO_COMMITMENT",
@@ -89,7 +90,7 @@ def store_payload(
 
 def append_leaf(conn: Connection, kind: str, ref_id: str, commit: str) -> int:
     """Append the leaf for a record already inserted in this transaction; return the tree size."""
-    table, key = RECORD_TABLES[kind]
+    table, key = RECORDS[kind]
     row = conn.execute(select(table).where(table.c[key] == ref_id)).mappings().one()
     last = conn.execute(select(func.max(log_leaves.c.idx))).scalar_one_or_none()
     index = 0 if last is None else last + 1
@@ -209,7 +210,7 @@ class Recorder:
         customer_id: str | None = None,
     ) -> None:
         """Store one record; ``personal`` (if not None) goes to the erasable payload table."""
-        table, key = RECORD_TABLES[kind]
+        table, key = RECORDS[kind]
         self.conn.execute(insert(table).values(**row))
         commit = NO_COMMITMENT
         if personal is not None:

@@ -187,6 +187,7 @@ checkpoints = Table(
 )
 
 # Record kind -> its table and primary-key column: every row is one log leaf.
+# (Revision 0001's kinds; ``explainer.store.records.RECORDS`` adds the console's.)
 RECORD_TABLES: dict[str, tuple[Table, str]] = {
     "decision": (decisions, "id"),
     "review_request": (review_requests, "id"),

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Engine, select, text
 
 from explainer.errors import NotFoundError
-from explainer.store import decisions, keys, merkle, people, privacy
+from explainer.store import decisions, keys, merkle, people, privacy, resolutions
 from explainer.store.engine import make_engine, migrate, writing
 from explainer.store.keys import ApiKey
 from explainer.store.log import Recorder, Signer, make_checkpoint
@@ -118,9 +118,10 @@ class Store:
             return people.add_feedback(rec, decision_id, helpful, comment)
 
     def reviews_for(self, decision_id: str) -> list[dict[str, Any]]:
-        """Review requests on a decision, oldest first."""
+        """Review requests on a decision, oldest first; answered ones ``resolved`` with
+        the reviewer's ``outcome``, plus reviews a person made unasked."""
         with self.engine.connect() as conn:
-            return people.reviews_for(conn, decision_id)
+            return resolutions.reviews_with_outcomes(conn, decision_id)
 
     def feedback_for(self, decision_id: str) -> list[dict[str, Any]]:
         """Feedback on a decision, oldest first."""

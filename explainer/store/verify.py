@@ -18,7 +18,8 @@ from explainer.store.log import (
     leaf_data,
     public_part,
 )
-from explainer.store.schema import RECORD_TABLES, checkpoints, erasures, log_leaves, payloads
+from explainer.store.records import RECORDS
+from explainer.store.schema import checkpoints, erasures, log_leaves, payloads
 
 __all__ = ["VerifyResult", "verify"]
 
@@ -62,7 +63,7 @@ def _heads(conn: Connection, signer: Signer) -> list[dict[str, Any]]:
 
 
 def _check_leaves(conn: Connection, leaves: list[RowMapping], sizes: set[int]) -> dict[int, bytes]:
-    records = {kind: _rows(conn, kind) for kind in RECORD_TABLES}
+    records = {kind: _rows(conn, kind) for kind in RECORDS}
     held = {(r["kind"], r["ref_id"]): r for r in conn.execute(select(payloads)).mappings()}
     erased = _erased(conn)
     frontier, roots = Frontier(), {0: merkle.root([])} if 0 in sizes else {}
@@ -85,7 +86,7 @@ def _check_leaves(conn: Connection, leaves: list[RowMapping], sizes: set[int]) -
 
 
 def _rows(conn: Connection, kind: str) -> dict[str, RowMapping]:
-    table, key = RECORD_TABLES[kind]
+    table, key = RECORDS[kind]
     return {r[key]: r for r in conn.execute(select(table)).mappings()}
 
 
