@@ -213,11 +213,12 @@ def _pydantic_message(exc: Any) -> str:
 
 def _register_plugins() -> None:
     # Each command family lives in its own module so the CLI stays small.
-    from explainer import cli_seed, cli_store, cli_web
+    from explainer import cli_auditor, cli_seed, cli_store, cli_web
 
     cli_store.register(main)
     cli_web.register(main)
     cli_seed.register(main)
+    cli_auditor.register(main)
 
 
 _register_plugins()

@@ -1,0 +1,35 @@
+"""What a customer is told after a person reviewed their decision (wording only)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+__all__ = ["review_outcome"]
+
+_NAMES = {"intent": "topic", "priority": "priority"}
+
+
+def review_outcome(
+    before: Mapping[str, str | None],
+    after: Mapping[str, str | None],
+    displays: Mapping[str, Mapping[str, str]],
+) -> str:
+    """One plain sentence: confirmed, or which labels changed from what to what.
+
+    ``displays`` maps a model name to its labels' display names.
+    """
+    changes = [
+        f"the {_NAMES[m]} from {_display(displays, m, before.get(m))} "
+        f"to {_display(displays, m, after.get(m))}"
+        for m in ("intent", "priority")
+        if after.get(m) and after.get(m) != before.get(m)
+    ]
+    if not changes:
+        return "A person reviewed this decision and confirmed it."
+    return f"A person reviewed this decision and changed {' and '.join(changes)}."
+
+
+def _display(displays: Mapping[str, Mapping[str, str]], model: str, label: str | None) -> str:
+    if label is None:
+        return "none"
+    return displays.get(model, {}).get(label) or label.replace("_", " ").capitalize()
