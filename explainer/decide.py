@@ -13,11 +13,12 @@ from typing import Any
 
 from explainer import narrative
 from explainer.attribution import METHOD, OUTPUT_SPACE, explain_row
+from explainer.featurizer import Row
 from explainer.grouping import group_attributions
 from explainer.linear import LinearModel
 from explainer.redaction import redact
 from explainer.schemas import TicketIn
-from explainer.text import Token, join_fields, tokenize
+from explainer.text import join_fields, tokenize
 from explainer.training import BASELINE_TEXT
 
 __all__ = ["Decider", "RedactedTicket"]
@@ -72,8 +73,14 @@ class Decider:
         tokens = tokenize(text)
         blocks: dict[str, Any] = {}
         outcomes: list[narrative.Outcome] = []
+        rows: list[tuple[LinearModel, Row]] = []
         for name, model in self.models.items():
-            block, outcome = self._one(model, text, tokens, len(red.subject), red.fields)
+            like = next(
+                (r for m, r in rows if model.featurizer.shares_text_with(m.featurizer)), None
+            )
+            row = model.row(text, red.fields, tokens, like)
+            rows.append((model, row))
+            block, outcome = self._one(model, row, text, len(red.subject), red.fields)
             blocks[name] = block
             outcomes.append(outcome)
         created = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -95,12 +102,11 @@ class Decider:
     def _one(
         self,
         model: LinearModel,
+        row: Row,
         text: str,
-        tokens: list[Token],
         subject_len: int,
         fields: Mapping[str, Any],
     ) -> tuple[dict[str, Any], narrative.Outcome]:
-        row = model.row(text, fields, tokens)
         attr = explain_row(model, row)
         groups = group_attributions(model, row, attr, text, subject_len, fields)
         label = model.classes[attr.label]

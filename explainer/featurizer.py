@@ -8,7 +8,7 @@ Equality with ``pipeline[:-1].transform`` is proven by tests/test_featurizer.py.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -74,13 +74,20 @@ class Featurizer:
         self._char_cache: dict[tuple[int, str], NDArray[np.intp]] = {}
 
     def row(
-        self, text: str, fields: Mapping[str, object], tokens: list[Token] | None = None
+        self,
+        text: str,
+        fields: Mapping[str, object],
+        tokens: list[Token] | None = None,
+        like: Row | None = None,
     ) -> Row:
         """Featurize one ticket; ``fields`` holds the account values the model uses.
 
-        ``tokens`` may be passed when the caller already tokenized ``text`` (both
-        models read the same text).
+        ``tokens`` may be passed when the caller already tokenized ``text``; ``like``
+        is another featurizer's row of the same text whose text part is reused when
+        :meth:`shares_text_with` holds (both models read the same vocabulary).
         """
+        if like is not None:
+            return replace(like, account=self.account_values(fields))
         tokens = tokenize(text) if tokens is None else tokens
         cols, vals, counts = [], [], []
         occ: list[_Occ] = []
@@ -107,6 +114,25 @@ class Featurizer:
             _catf(weights),
             self.account_values(fields),
         )
+
+    def shares_text_with(self, other: Featurizer) -> bool:
+        """True when both produce identical text columns (same vocabularies and weights)."""
+        return self.blocks is other.blocks
+
+    def adopt_text_blocks(self, other: Featurizer) -> bool:
+        """Share ``other``'s text blocks when they are equal to ours; return whether shared."""
+        same = len(self.blocks) == len(other.blocks) and all(
+            a.kind == b.kind
+            and a.offset == b.offset
+            and a.ngram_range == b.ngram_range
+            and a.sublinear == b.sublinear
+            and a.vocab == b.vocab
+            and np.array_equal(a.idf, b.idf)
+            for a, b in zip(self.blocks, other.blocks, strict=True)
+        )
+        if same:
+            self.blocks, self._char_cache = other.blocks, other._char_cache
+        return same
 
     def account_values(self, fields: Mapping[str, object]) -> NDArray[np.float64]:
         """Dense values of the account columns for ``fields``."""

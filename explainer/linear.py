@@ -44,10 +44,14 @@ class LinearModel:
         return [b.field for b in self.featurizer.account_blocks]
 
     def row(
-        self, text: str, fields: Mapping[str, object], tokens: list[Token] | None = None
+        self,
+        text: str,
+        fields: Mapping[str, object],
+        tokens: list[Token] | None = None,
+        like: Row | None = None,
     ) -> Row:
-        """Featurize one ticket for this model (``tokens`` of ``text`` when known)."""
-        return self.featurizer.row(text, fields, tokens)
+        """Featurize one ticket (``tokens`` of ``text`` and a sharable ``like`` row when known)."""
+        return self.featurizer.row(text, fields, tokens, like)
 
     def logits(self, row: Row) -> NDArray[np.float64]:
         """Class scores (log-odds up to a shared constant) of one row."""

@@ -103,8 +103,16 @@ def load_model(models_dir: Path, name: str, version: str | None = None) -> Linea
 
 
 def load_models(models_dir: Path) -> dict[str, LinearModel]:
-    """Load the current version of every model present (intent, priority)."""
-    return {n: load_model(models_dir, n) for n in MODEL_NAMES if current_version(models_dir, n)}
+    """Load the current version of every model present (intent, priority).
+
+    Models fitted on the same texts have identical text vocabularies; they then share
+    one copy, so a ticket's text is featurized once for both.
+    """
+    models = {n: load_model(models_dir, n) for n in MODEL_NAMES if current_version(models_dir, n)}
+    loaded = list(models.values())
+    for model in loaded[1:]:
+        model.featurizer.adopt_text_blocks(loaded[0].featurizer)
+    return models
 
 
 def _verify(artifact: Path, card: dict[str, Any]) -> None:

@@ -110,3 +110,16 @@ def test_featurizer_equals_pipeline_on_banking77_text() -> None:
     features.fit(as_frame(train))
     featurizer = compile_column_transformer(features)
     assert _assert_rows_equal(featurizer, features, as_frame(test)) == len(test)
+
+
+def test_models_fitted_on_the_same_texts_share_one_text_featurization(models_dir: Path) -> None:
+    """Intent and priority read the same vocabulary, so a ticket's text is featurized once."""
+    models = load_models(models_dir)
+    intent, priority = models["intent"].featurizer, models["priority"].featurizer
+    assert priority.shares_text_with(intent)
+    text, fields = "Refund\nI was charged twice, please refund", {"plan": "pro", "channel": "chat"}
+    shared = priority.row(text, fields, like=intent.row(text, fields))
+    alone = Featurizer(list(priority.blocks), priority.account_blocks, priority.n_features)
+    own = alone.row(text, fields)
+    assert np.array_equal(shared.cols, own.cols) and np.allclose(shared.vals, own.vals)
+    assert np.array_equal(shared.account, own.account)

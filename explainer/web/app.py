@@ -44,11 +44,12 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask, settings: dict[str, Any]) -> None:
-    from explainer.web import customer
+    from explainer.web import auditor, customer
 
     app.register_blueprint(api.bp)
     app.register_blueprint(openapi.bp)
     app.register_blueprint(customer.bp)
+    app.register_blueprint(auditor.bp)
     if settings.get("DEMO"):
         try:
             demo = importlib.import_module("explainer.web.demo")
