@@ -55,6 +55,13 @@ def main() -> None:
     help="Where model versions are written.",
 )
 @click.option(
+    "--holdout",
+    type=click.FloatRange(0.0, 0.5),
+    default=0.1,
+    show_default=True,
+    help="Share of an export held out to measure the model for its card (0: none).",
+)
+@click.option(
     "--rows", type=int, default=24_000, show_default=True, help="Demo corpus size (without --data)."
 )
 def train(
@@ -68,6 +75,7 @@ def train(
     open_tickets_col: str | None,
     labels_file: Path | None,
     out: Path,
+    holdout: float,
     rows: int,
 ) -> None:
     """Train the intent and priority models and make the new versions current."""
@@ -95,6 +103,7 @@ def train(
             cols = ColumnMap(text_cols, intent_col, priority_col, account)
             _progress(f"reading and redacting {data}")
             labelled = read_csv_data(data, cols)
+            labelled.holdout = holdout
             specs = {
                 "intent": trainer.spec_for_columns([], False),
                 "priority": trainer.spec_for_columns(list(account), True),

@@ -39,6 +39,7 @@ class LabelledData:
     priority: pd.Series | None
     split: pd.Series | None
     source: str
+    holdout: float = 0.1  # share of an export held out for the model card's metrics
 
 
 def model_frame(

@@ -82,8 +82,8 @@ def demo_known() -> dict[str, dict[str, LabelInfo]]:
 def _split(data: LabelledData, y: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     if data.split is not None:
         test = (data.split == "test").to_numpy()
-    else:  # a user's export: a seeded 20 % hold-out
-        test = np.random.default_rng(0).random(len(y)) < 0.2
+    else:  # a user's export: a seeded hold-out of the share the user chose
+        test = np.random.default_rng(0).random(len(y)) < data.holdout
     return ~test, test
 
 
