@@ -121,7 +121,9 @@
 
   function reviewPart() {
     if (view.review) {
-      var text = "Review requested. Status: " + view.review.status + (view.review.detail ? ": " + view.review.detail : "");
+      var text = view.review.status === "resolved"
+        ? "A person has reviewed this. " + (view.review.detail || "")
+        : "Review requested. Status: " + view.review.status + (view.review.detail ? ": " + view.review.detail : "");
       return [el("p", { class: "xw-state", role: "status", tabindex: "-1", "data-state": "review", text: text })];
     }
     var c = commentBox("review", "Anything the reviewer should know?");
