@@ -111,7 +111,8 @@ def get(conn: Connection, decision_id: str) -> dict[str, Any] | None:
         payloads.c.kind == "decision", payloads.c.ref_id == decision_id
     )
     held = conn.execute(query).scalar_one_or_none()
-    decision = personal.join(json.loads(doc[0]), None if held is None else json.loads(held))
+    payload = None if held is None else json.loads(held)
+    decision = personal.join(json.loads(doc[0]), payload, in_place=True)
     decision["links"] = None
     return decision
 

@@ -32,9 +32,14 @@ def split(decision: dict[str, Any]) -> tuple[dict[str, Any], list[list[Any]]]:
     return public, payload
 
 
-def join(public: dict[str, Any], payload: list[list[Any]] | None) -> dict[str, Any]:
-    """Re-assemble a decision; without a payload, mark it ``erased``."""
-    decision = _copy(public)
+def join(
+    public: dict[str, Any], payload: list[list[Any]] | None, *, in_place: bool = False
+) -> dict[str, Any]:
+    """Re-assemble a decision; without a payload, mark it ``erased``.
+
+    ``in_place`` fills ``public`` itself (for a document just parsed, saving a copy).
+    """
+    decision = public if in_place else _copy(public)
     if payload is None:
         decision["erased"] = True
         return decision
