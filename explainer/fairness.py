@@ -75,7 +75,7 @@ class MetricRow:
 
     metric: str
     label: str
-    kind: str  # "rate", "mean" or "accuracy"
+    kind: str  # "rate", "share" or "accuracy" (shown as percentages), or "mean"
     cells: dict[str, Cell]
 
     @property
@@ -135,7 +135,9 @@ def explanation_quality(decision: Mapping[str, Any]) -> dict[str, Any]:
 
     ``coverage`` is, averaged over the models that have shown reasons, the sum of
     their shown reasons' values divided by that model's ``output_value`` (log-odds
-    margin); models whose output is not positive are left out. None when no model counts.
+    margin), capped at 1 (the shown reasons can exceed the margin when other features
+    pull the other way); models whose output is not positive are left out. None when
+    no model counts.
     """
     customer = decision.get("customer") or {}
     details = customer.get("reason_details") or []
@@ -144,7 +146,8 @@ def explanation_quality(decision: Mapping[str, Any]) -> dict[str, Any]:
         shown = [float(d.get("value") or 0.0) for d in details if d.get("model") == model]
         output = ((decision.get(model) or {}).get("explanation") or {}).get("output_value")
         if shown and isinstance(output, int | float) and output > 0:
-            shares.append(sum(shown) / float(output))
+            # Reasons can add up to more than the margin (other features pull back): all of it.
+            shares.append(min(1.0, sum(shown) / float(output)))
     return {
         "reasons": len(customer.get("reasons") or details),
         "coverage": float(np.mean(shares)) if shares else None,
@@ -206,7 +209,7 @@ def _attribute(frame: pd.DataFrame, attribute: str, min_group: int) -> Attribute
         "Accuracy where reviewed": [_accuracy(ctx, m) for m in MODELS],
         "Explanation quality": [
             ctx.mean("reasons", "Reasons shown per decision"),
-            ctx.mean("coverage", "Share of the output the shown reasons cover"),
+            ctx.mean("coverage", "Share of the output the shown reasons cover", "share"),
             ctx.rate_of("counterfactual", "Counterfactual available"),
         ],
     }
@@ -254,10 +257,10 @@ class _Ctx:
             cells[g] = Cell(float(values[g] or 0.0), n, ratio, ratio < FOUR_FIFTHS)
         return MetricRow(metric, label, kind, cells)
 
-    def mean(self, column: str, label: str) -> MetricRow:
+    def mean(self, column: str, label: str, kind: str = "mean") -> MetricRow:
         """The mean of a numeric column per group (missing values left out)."""
         means = self.frame.groupby(self.attribute)[column].mean()
-        return self.row(column, label, "mean", {g: _num(means.get(g)) for g in self.groups})
+        return self.row(column, label, kind, {g: _num(means.get(g)) for g in self.groups})
 
     def rate_of(self, column: str, label: str) -> MetricRow:
         """The share of True in a boolean column per group."""

@@ -169,3 +169,17 @@ def test_a_single_decision_still_reports() -> None:
     report = fairness_report([_row("en", "high", 0.9)], min_group=1)
     assert _cell(report.attributes[0], "priority=high", "en").value == pytest.approx(1.0)
     assert fairness_report([]).attributes[0].groups == []
+
+
+def test_coverage_is_capped_at_the_whole_output() -> None:
+    doc = {
+        "priority": {"explanation": {"output_value": 0.5}},
+        "customer": {"reasons": ["a"], "reason_details": [{"model": "priority", "value": 2.0}]},
+    }
+    assert explanation_quality(doc)["coverage"] == 1.0
+    row = next(
+        r
+        for r in fairness_report(FIXTURE, min_group=2).attributes[0].rows
+        if r.metric == "coverage"
+    )
+    assert row.kind == "share"

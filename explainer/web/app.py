@@ -11,7 +11,7 @@ from jinja2 import StrictUndefined
 
 from explainer.config import load_config
 from explainer.service import Service, settle_secret_key
-from explainer.web import api, metrics, openapi, problems, security
+from explainer.web import api, metrics, openapi, oversight, problems, security
 
 __all__ = ["TEMPLATES", "build_app"]
 
@@ -39,6 +39,7 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     metrics.init_app(app)
     _register_blueprints(app, settings)
+    oversight.init_app(app)  # the audit console's reports
     _register_probes(app)
     return app
 
