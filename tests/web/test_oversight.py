@@ -7,7 +7,7 @@ import io
 import json
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,7 @@ from auditor_helpers import console_app, signed_in
 from flask import Flask
 
 from explainer.schemas import TicketIn
+from explainer.seeding import timestamps
 from explainer.store.accounts import recording
 from explainer.store.resolutions import resolve
 
@@ -33,6 +34,7 @@ def app(db_url: str, models_dir: Path, tmp_path: Path, clean_env: None) -> Itera
     service = application.extensions["explainer"]
     now = datetime.now(UTC)
     langs = ["en"] * 24 + ["de"] * 12 + ["fr"] * 4
+    times = timestamps(len(langs), 4, now)  # as `explainer seed --spread-weeks 4` spreads them
     ids = []
     for i, lang in enumerate(langs):
         subject, body = TEXTS[i % len(TEXTS)]
@@ -44,8 +46,7 @@ def app(db_url: str, models_dir: Path, tmp_path: Path, clean_env: None) -> Itera
                 "customer": {"region": "=HYPERLINK(1)" if i == 0 else "EU", "plan": "pro"},
             }
         )
-        when = now - timedelta(weeks=4) + timedelta(days=i * 28 / len(langs))
-        stored, _ = service.store.save_decision(service.decider.decide(ticket, now=when))
+        stored, _ = service.store.save_decision(service.decider.decide(ticket, now=times[i]))
         ids.append(stored["id"])
     service.store.add_review_request(ids[0], "please check")
     with recording(service.store) as rec:
