@@ -7,24 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from evaluation_data import IN_CI, SHARED, shared_data  # noqa: F401  (re-exported)
 
 from explainer import trainer
 from explainer.datasets import demo_data
 from explainer.decide import Decider
 from explainer.registry import load_models
-
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-
-def shared_data(relative: str) -> Path:
-    """A file of ../shared/data; skip with a reason when absent, but fail under CI."""
-    path = SHARED / "data" / relative
-    if not path.exists():
-        if IN_CI:
-            pytest.fail(f"{path} is required under CI but missing")
-        pytest.skip(f"{path} is absent (the shared evaluation data sits beside the checkout)")
-    return path
 
 
 @pytest.fixture(scope="session")

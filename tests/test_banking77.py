@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import shared_data
+from evaluation_data import shared_data
 
 from explainer.cli import main
 from explainer.registry import load_card

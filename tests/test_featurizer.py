@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import shared_data
+from evaluation_data import shared_data
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
