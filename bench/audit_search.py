@@ -197,6 +197,9 @@ def main() -> None:
         over = over or page_p95 > BUDGET_MS
         flag = "" if page_p95 <= BUDGET_MS else "  OVER BUDGET"
         print(f"{name:32} {total:8,} {store_med:8.1f}ms {page_med:7.1f}ms {page_p95:7.1f}ms{flag}")
+    queue_med, queue_p95 = _time(lambda: client.get("/audit/reviews"), args.runs)
+    over = over or queue_p95 > BUDGET_MS
+    print(f"{'review queue, first page':32} {'':8} {'':10} {queue_med:7.1f}ms {queue_p95:7.1f}ms")
     print(f"\nbudget: {BUDGET_MS:.0f} ms per page (p95)")
     app.extensions["explainer"].close()
     raise SystemExit(1 if over else 0)

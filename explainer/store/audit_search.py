@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, exists, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, Connection, exists, func, or_, select
 
 from explainer.store.auditor_schema import review_resolutions
 from explainer.store.log import iso
-from explainer.store.resolutions import open_request
+from explainer.store.resolutions import decision_column, open_request
 from explainer.store.schema import decisions, review_requests
 
 __all__ = ["EQUALS", "REVIEW_STATES", "SORTS", "SearchQuery", "search"]
@@ -48,11 +48,7 @@ class SearchQuery:
 
 
 def _column(name: str, sqlite: bool) -> ColumnElement[Any]:
-    """A decisions column; on SQLite as ``+decisions.name`` (no single-column index)."""
-    column = _D.c[name]
-    if not sqlite:
-        return column
-    return literal_column(f"+{_D.name}.{name}", type_=column.type)
+    return decision_column(name, sqlite)
 
 
 def _conditions(q: SearchQuery, sqlite: bool) -> list[Any]:

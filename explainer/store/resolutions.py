@@ -11,7 +11,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, exists, func, literal, or_, select
+from sqlalchemy import ColumnElement, Connection, exists, func, literal_column, or_, select
 
 from explainer.errors import NotFoundError
 from explainer.store import decisions as decision_rows
@@ -23,6 +23,7 @@ from explainer.store.schema import decisions, payloads, review_requests
 
 __all__ = [
     "LOW_CONFIDENCE",
+    "decision_column",
     "open_request",
     "queue",
     "resolutions_for",
@@ -43,10 +44,6 @@ def open_request() -> Any:
 
 def _resolved() -> Any:
     return exists().where(_R.c.decision_id == _D.c.id)
-
-
-def _low() -> Any:
-    return or_(_D.c.intent_confidence < LOW_CONFIDENCE, _D.c.priority_confidence < LOW_CONFIDENCE)
 
 
 def resolve(
@@ -134,37 +131,75 @@ def reviews_with_outcomes(conn: Connection, decision_id: str) -> list[dict[str, 
     return sorted(requests + unrequested, key=lambda r: r.get("resolved_at") or r["created_at"])
 
 
+def decision_column(name: str, sqlite: bool) -> ColumnElement[Any]:
+    """A decisions column; on SQLite as ``+decisions.name``, which keeps the planner on
+    the covering index ``ix_decisions_audit`` instead of a one-column index whose table
+    look-ups (wide rows: the stored document) cost far more."""
+    column = _D.c[name]
+    if not sqlite:
+        return column
+    return literal_column(f"+{_D.name}.{name}", type_=column.type)
+
+
+_QUEUE_COLUMNS = (
+    "id",
+    "created_at",
+    "intent",
+    "priority",
+    "intent_confidence",
+    "priority_confidence",
+    "channel",
+    "plan",
+)
+
+
 def queue(conn: Connection, limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
-    """Open customer requests (oldest first), then unreviewed low-confidence decisions."""
-    requested = open_request()
-    where = or_(requested, and_(_low(), ~_resolved()))
-    total = conn.execute(select(func.count()).select_from(_D).where(where)).scalar_one()
-    first_request = (
-        select(func.min(_Q.c.created_at)).where(_Q.c.decision_id == _D.c.id).scalar_subquery()
+    """Open customer requests (oldest first), then unreviewed low-confidence decisions.
+
+    Two queries, one per part, so each uses its own index: the requests are read from
+    the (small) request table, the low-confidence part from the covering index.
+    """
+    sqlite = conn.dialect.name == "sqlite"
+    cols = [_D.c[c] for c in _QUEUE_COLUMNS]
+    answered = exists().where(_R.c.review_request_id == _Q.c.id)
+    asked = (
+        select(_Q.c.decision_id, func.min(_Q.c.created_at).label("asked_at"))
+        .where(~answered)
+        .group_by(_Q.c.decision_id)
+        .subquery()
     )
-    cols = [
-        _D.c.id,
-        _D.c.created_at,
-        _D.c.intent,
-        _D.c.priority,
-        _D.c.intent_confidence,
-        _D.c.priority_confidence,
-        _D.c.channel,
-        _D.c.plan,
-        case((requested, literal(True)), else_=literal(False)).label("requested"),
-    ]
-    query = (
+    n_asked = conn.execute(select(func.count()).select_from(asked)).scalar_one()
+    first = (
         select(*cols)
-        .where(where)
-        .order_by(case((requested, 0), else_=1), first_request, _D.c.created_at, _D.c.id)
+        .join(asked, asked.c.decision_id == _D.c.id)
+        .order_by(asked.c.asked_at, _D.c.id)
         .limit(max(0, limit))
         .offset(max(0, offset))
     )
-    rows = [dict(r) for r in conn.execute(query).mappings()]
+    rows = (
+        [{**r, "requested": True} for r in conn.execute(first).mappings()]
+        if offset < n_asked
+        else []
+    )
+    low = or_(
+        decision_column("intent_confidence", sqlite) < LOW_CONFIDENCE,
+        decision_column("priority_confidence", sqlite) < LOW_CONFIDENCE,
+    )
+    where = (low, ~_resolved(), ~open_request())
+    n_low = conn.execute(select(func.count()).select_from(_D).where(*where)).scalar_one()
+    rest = limit - len(rows)
+    if rest > 0:
+        second = (
+            select(*cols)
+            .where(*where)
+            .order_by(_D.c.created_at, _D.c.id)
+            .limit(rest)
+            .offset(max(0, offset - n_asked))
+        )
+        rows += [{**r, "requested": False} for r in conn.execute(second).mappings()]
     for r in rows:
         r["created_at"] = iso(r["created_at"])
-        r["requested"] = bool(r["requested"])
-    return rows, int(total)
+    return rows, int(n_asked + n_low)
 
 
 def reviewed(conn: Connection) -> list[dict[str, Any]]:

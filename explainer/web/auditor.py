@@ -56,7 +56,7 @@ def _setup(state: BlueprintSetupState) -> None:
 def _signed_in() -> Response | None:
     if request.endpoint in _OPEN or current_user() is not None:
         return None
-    target = request.full_path if request.method == "GET" else None
+    target = request.full_path.rstrip("?") if request.method == "GET" else None
     return redirect(url_for("auditor.login", next=target))
 
 

@@ -19,13 +19,23 @@ PASSWORD = "e2e console password"
 REGION = "E2E-AUDIT"
 
 
-def _decision(site: Any) -> dict[str, Any]:
+OTHERS = (  # more decisions in the same region, so the list has something to filter
+    ("Can't log in since this morning", "The app says my password is wrong.", "email"),
+    ("Invoice charged twice", "I was billed twice for November.", "web"),
+    ("App crashes when I upload a photo", "It closes every time on Android.", "phone"),
+    ("Where is my parcel?", "Tracking has not moved for a week.", "email"),
+    ("How do I export my data", "I need a copy of everything you hold.", "web"),
+    ("Everything is down!!", "None of our team can reach the dashboard, urgent.", "social"),
+)
+
+
+def _decision(site: Any, subject: str, body: str, channel: str) -> dict[str, Any]:
     service = site.app.extensions["explainer"]
     ticket = TicketIn.model_validate(
         {
-            "subject": "Refund for my cancelled order",
-            "body": "I cancelled last week and still want my money back, please.",
-            "channel": "chat",
+            "subject": subject,
+            "body": body,
+            "channel": channel,
             "language": "en",
             "customer": {"id": "C-e2e-audit", "plan": "business", "region": REGION},
         }
@@ -53,7 +63,14 @@ def test_console_flow(site: Any, browser: Any) -> None:
     Accounts(site.app.extensions["explainer"].store).create_user(
         "e2e-reviewer", PASSWORD, "reviewer", actor="test"
     )
-    decision = _decision(site)
+    for subject, body, channel in OTHERS:
+        _decision(site, subject, body, channel)
+    decision = _decision(
+        site,
+        "Refund for my cancelled order",
+        "I cancelled last week and still want my money back, please.",
+        "chat",
+    )
     why = decision["links"]["why"]
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
@@ -67,13 +84,16 @@ def test_console_flow(site: Any, browser: Any) -> None:
 
     _sign_in(page, site, "e2e-reviewer")
     page.fill("#f-region", REGION)
-    page.select_option("#f-channel", "chat")
     page.click("text=Apply filters")
     page.wait_for_url("**region=E2E-AUDIT**")
     rows = page.locator("table.results tbody tr")
+    assert rows.count() == len(OTHERS) + 1
+    page.screenshot(path=str(SCREENSHOTS / "auditor-search.png"), full_page=True)
+    page.select_option("#f-channel", "chat")
+    page.click("text=Apply filters")
+    page.wait_for_url("**channel=chat**")
     assert rows.count() == 1
     assert "review requested" in rows.first.inner_text()
-    page.screenshot(path=str(SCREENSHOTS / "auditor-search.png"), full_page=True)
 
     rows.first.locator("a").click()
     page.wait_for_url(f"**/audit/decisions/{decision['id']}")

@@ -118,3 +118,19 @@ def test_resolution_answers_the_request_and_erasure_takes_the_note(
     with store.engine.connect() as conn:
         assert resolutions_for(conn, saved["id"])[0]["note"] is None
     assert store.verify_log().ok
+
+
+def test_queue_pages_through_requests_then_low_confidence(store: Store, decider: Any) -> None:
+    from explainer.store.resolutions import queue
+
+    made = [_decision(store, decider) for _ in range(3)]
+    store.add_review_request(made[1]["id"], None)
+    store.add_review_request(made[0]["id"], None)
+    with store.engine.connect() as conn:
+        everything, total = queue(conn, 50, 0)
+        pages = [queue(conn, 1, i)[0] for i in range(total)]
+    assert [r["id"] for r in everything[:2]] == [made[1]["id"], made[0]["id"]]
+    assert all(r["requested"] for r in everything[:2])
+    assert not any(r["requested"] for r in everything[2:])
+    assert [p[0]["id"] for p in pages] == [r["id"] for r in everything]
+    assert total == len(everything)
