@@ -119,3 +119,11 @@ def test_exports_page_past_the_search_limit(app: Flask, monkeypatch: pytest.Monk
         csv.DictReader(io.StringIO(client.get("/audit/decisions.csv").get_data(as_text=True)))
     )
     assert len(rows) == 40 and len({r["id"] for r in rows}) == 40
+
+
+def test_console_links_to_the_reports_and_exports(app: Flask) -> None:
+    client = signed_in(app, "auditor")
+    page = client.get("/audit/?language=de").get_data(as_text=True)
+    assert 'href="/audit/fairness"' in page and 'href="/audit/models"' in page
+    assert 'href="/audit/decisions.csv?language=de"' in page
+    assert 'href="/audit/decisions.json?language=de"' in page
