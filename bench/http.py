@@ -128,9 +128,8 @@ def _block(
             FLOOR: Target(floor.url + "/floor", "POST", bodies),
             PIPELINE: Target(pipeline.url + "/decide", "POST", bodies),
             DECISIONS: Target(ours.url + "/api/v1/decisions", "POST", bodies, key),
+            EXPLAIN: Target(ours.url + "/api/v1/explain", "POST", bodies, key),
         }
-        if kind == "sqlite":
-            targets[EXPLAIN] = Target(ours.url + "/api/v1/explain", "POST", bodies, key)
         _warm(targets)
         served: dict[str, int] = {}
         rows = _cells(targets, sizes, work, served)

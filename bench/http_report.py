@@ -40,14 +40,14 @@ def _rows(f: dict[str, Any]) -> list[list[str]]:
                 out.append(
                     [
                         name,
-                        b["db"] if name not in (FLOOR, EXPLAIN) else "-",
+                        b["db"] if name != FLOOR else "-",
                         str(c.clients),
                         f"{c.rps:,.0f}",
                         f"{c.p50_ms:.1f}",
                         f"{c.p99_ms:.1f}",
                         str(c.errors),
                         f"{100 * c.rps / floor:.0f} %" if floor else "-",
-                        f"{100 * c.rps / pipe:.0f} %" if pipe and name != FLOOR else "-",
+                        f"{100 * c.rps / pipe:.0f} %" if pipe and name not in (FLOOR, WHY) else "-",
                     ]
                 )
     return out
