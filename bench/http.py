@@ -16,6 +16,7 @@ assertions.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 import time
@@ -176,6 +177,7 @@ def run(sizes: Sizes, models: Path) -> dict[str, Any]:
         "MODELS_DIR": str(models),
     }
     prof = profile(config, bodies, sizes.profile)
+    shutil.rmtree(work, ignore_errors=True)  # databases, logs and request files of this run
     return {
         "blocks": blocks,
         "batch": batch,
