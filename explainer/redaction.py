@@ -91,6 +91,9 @@ class Redaction:
         return sum(self.found.values())
 
 
+_MAX_PASSES = 4
+
+
 def redact(text: str, *, name: str | None = None, email: str | None = None) -> Redaction:
     """Replace personal data in ``text`` with placeholders from ``PLACEHOLDERS``.
 
@@ -99,9 +102,15 @@ def redact(text: str, *, name: str | None = None, email: str | None = None) -> R
     on word boundaries. ``found`` has a count for every kind, zero included.
     """
     found = dict.fromkeys(PLACEHOLDERS, 0)
-    for kind, stage in _stages(name, email):
-        text, count = _outside_placeholders(text, stage)
-        found[kind] += count
+    # A replacement can expose a value glued to the one it replaced ("a@b.orgc@d.test"),
+    # so passes repeat until nothing changes: redacting twice then equals redacting once.
+    for _ in range(_MAX_PASSES):
+        before = text
+        for kind, stage in _stages(name, email):
+            text, count = _outside_placeholders(text, stage)
+            found[kind] += count
+        if text == before:
+            break
     return Redaction(text=text, found=found)
 
 

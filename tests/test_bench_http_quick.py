@@ -15,9 +15,10 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_quick_http_bench_completes(tmp_path: Path) -> None:
+def test_quick_http_bench_completes(tmp_path: Path, models_dir: Path) -> None:
     out = tmp_path / "benchmarks.md"
     argv = [sys.executable, "-m", "bench.http", "--quick", "--out", str(out)]
+    argv += ["--models", str(models_dir)]  # a fresh clone has no trained models/
     done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     for name in ("floor: bare Flask JSON", "predict_proba + INSERT", "POST /api/v1/decisions"):
