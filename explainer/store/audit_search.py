@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, exists, func, or_, select
 
 from explainer.store.auditor_schema import review_resolutions
+from explainer.store.decisions import SUMMARY_COLUMNS
 from explainer.store.log import iso
 from explainer.store.resolutions import decision_column, open_request
 from explainer.store.schema import decisions, review_requests
@@ -96,23 +97,7 @@ def search(conn: Connection, q: SearchQuery) -> tuple[list[dict[str, Any]], int]
     sort = q.sort if q.sort in SORTS else "created_at"
     key = _D.c.created_at if sort == "created_at" else _column(sort, sqlite)
     order = [key.desc(), _D.c.id.desc()] if q.descending else [key.asc(), _D.c.id.asc()]
-    cols = [
-        _D.c[c]
-        for c in (
-            "id",
-            "created_at",
-            "intent",
-            "priority",
-            "intent_confidence",
-            "priority_confidence",
-            "channel",
-            "plan",
-            "language",
-            "region",
-            "intent_model_version",
-            "priority_model_version",
-        )
-    ]
+    cols = [_D.c[c] for c in SUMMARY_COLUMNS]
     per_page = max(1, min(q.per_page, 200))
     query = select(*cols).where(*conds).order_by(*order).limit(per_page)
     rows = [dict(r) for r in conn.execute(query.offset((max(1, q.page) - 1) * per_page)).mappings()]

@@ -14,10 +14,10 @@ from explainer.store.ids import new_id
 from explainer.store.log import Recorder, canonical, iso
 from explainer.store.schema import decisions, idempotency_keys, payloads
 
-__all__ = ["FILTERS", "get", "save", "search"]
+__all__ = ["FILTERS", "SUMMARY_COLUMNS", "get", "save", "search"]
 
 FILTERS = ("intent", "priority", "language", "region", "plan", "channel")
-_SUMMARY = (
+SUMMARY_COLUMNS = (  # what a search row shows; shared by every listing
     "id",
     "created_at",
     "intent",
@@ -130,7 +130,7 @@ def search(
     if filters.get("until") is not None:
         conds.append(decisions.c.created_at < filters["until"])
     total = conn.execute(select(func.count()).select_from(decisions).where(*conds)).scalar_one()
-    cols = [decisions.c[k] for k in _SUMMARY]
+    cols = [decisions.c[k] for k in SUMMARY_COLUMNS]
     query = (
         select(*cols)
         .where(*conds)
