@@ -23,7 +23,7 @@ def test_quick_http_bench_completes(tmp_path: Path, models_dir: Path) -> None:
     assert done.returncode == 0, done.stderr[-3000:]
     for name in ("floor: bare Flask JSON", "predict_proba + INSERT", "POST /api/v1/decisions"):
         assert name in done.stdout
-    for name in ("POST /api/v1/explain", "GET /why/{token}", "tickets/s per core"):
+    for name in ("POST /api/v1/explain", "GET /why/{token}", "per CPU-second per core"):
         assert name in done.stdout
     assert "errors: 0;" in done.stdout
     section = out.read_text("utf-8")
