@@ -72,24 +72,7 @@ def tickets(n: int) -> list[TicketIn]:
     held_out = [t for t in corpus.generate(n * 6, seed=BENCH_SEED) if t["split"] == "test"]
     if len(held_out) < n:
         raise SystemExit(f"only {len(held_out)} held-out tickets generated, need {n}")
-    return [
-        TicketIn.model_validate(
-            {
-                "ticket_id": t["ticket_id"],
-                "subject": t["subject"],
-                "body": t["body"],
-                "channel": t["channel"],
-                "customer": {
-                    "name": t["customer_name"],
-                    "email": t["customer_email"],
-                    "plan": t["plan"],
-                    "account_age_days": t["account_age_days"],
-                    "open_tickets": t["open_tickets"],
-                },
-            }
-        )
-        for t in held_out[:n]
-    ]
+    return [TicketIn.model_validate(t.payload()) for t in held_out[:n]]
 
 
 def machine() -> dict[str, str]:

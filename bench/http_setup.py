@@ -21,25 +21,7 @@ SEED = 4243  # not the training seed: new tickets
 
 def bodies(n: int, out: Path) -> list[dict[str, Any]]:
     """``n`` varied demo tickets as API request bodies, one JSON per line in ``out``."""
-    tickets = [
-        {
-            "ticket_id": t["ticket_id"],
-            "subject": t["subject"],
-            "body": t["body"],
-            "channel": t["channel"],
-            "language": t["language"],
-            "customer": {
-                "id": t["customer_id"],
-                "name": t["customer_name"],
-                "email": t["customer_email"],
-                "plan": t["plan"],
-                "account_age_days": t["account_age_days"],
-                "open_tickets": t["open_tickets"],
-                "region": t["region"],
-            },
-        }
-        for t in corpus.generate(n, seed=SEED)
-    ]
+    tickets = [t.payload() for t in corpus.generate(n, seed=SEED)]
     out.write_text("".join(json.dumps(t, ensure_ascii=False) + "\n" for t in tickets), "utf-8")
     return tickets
 

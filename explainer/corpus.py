@@ -79,6 +79,21 @@ class DemoTicket:
     def __getitem__(self, key: str) -> str | int:
         return self.row[key]
 
+    def payload(self) -> dict[str, object]:
+        """The ticket as a ``POST /api/v1/decisions`` body (SPEC section 1)."""
+        r = self.row
+        customer = {
+            "id": r["customer_id"],
+            "name": r["customer_name"],
+            "email": r["customer_email"],
+            "plan": r["plan"],
+            "account_age_days": r["account_age_days"],
+            "open_tickets": r["open_tickets"],
+            "region": r["region"],
+        }
+        keys = ("ticket_id", "subject", "body", "channel", "language")
+        return {**{k: r[k] for k in keys}, "customer": customer}
+
 
 def generate(
     n: int = 24_000, seed: int = DEFAULT_SEED, test_share: float = 0.2

@@ -145,20 +145,7 @@ def test_decision_wording_invariants(decider: Decider, case: tuple[TicketIn, dic
 def test_demo_tickets_mostly_get_reasons_and_some_counterfactuals(decider: Decider) -> None:
     with_reasons = with_cf = 0
     for t in corpus.generate(80, seed=5):
-        ticket = TicketIn.model_validate(
-            {
-                "subject": t["subject"],
-                "body": t["body"],
-                "channel": t["channel"],
-                "customer": {
-                    "name": t["customer_name"],
-                    "email": t["customer_email"],
-                    "plan": t["plan"],
-                    "account_age_days": t["account_age_days"],
-                    "open_tickets": t["open_tickets"],
-                },
-            }
-        )
+        ticket = TicketIn.model_validate(t.payload())
         personal = {"email": str(t["customer_email"]), "name": str(t["customer_name"])}
         d = _check(decider, ticket, personal)
         with_reasons += bool(d["customer"]["reasons"])
