@@ -21,7 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from explainer.store.schema import ID, UTCDateTime, metadata
+from explainer.store.schema import ID, UTCDateTime, drop_triggers_sql, metadata, trigger_sql
 
 __all__ = [
     "AUDITOR_APPEND_ONLY",
@@ -122,39 +122,15 @@ AUDITOR_APPEND_ONLY = [t.name for t, _ in AUDITOR_RECORDS.values()]
 
 
 # Its own function, so revision 0001's can be dropped (and re-made) on its own.
-_PG_FUNCTION = """
-CREATE OR REPLACE FUNCTION explainer_auditor_append_only() RETURNS trigger AS $$
-BEGIN
-  RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP;
-END;
-$$ LANGUAGE plpgsql
-"""
+# Their own trigger function, so dropping the core tables' triggers leaves these in place.
+_FUNCTION = "explainer_auditor_append_only"
 
 
 def auditor_trigger_sql(dialect: str) -> list[str]:
     """Refuse UPDATE and DELETE on the auditor's record tables."""
-    if dialect == "postgresql":
-        return [_PG_FUNCTION] + [
-            f"CREATE TRIGGER {t}_append_only BEFORE UPDATE OR DELETE ON {t} "
-            "FOR EACH ROW EXECUTE FUNCTION explainer_auditor_append_only()"
-            for t in AUDITOR_APPEND_ONLY
-        ]
-    return [
-        f"CREATE TRIGGER {t}_no_{op.lower()} BEFORE {op} ON {t} "
-        f"BEGIN SELECT RAISE(ABORT, '{t} is append-only: {op} refused'); END"
-        for t in AUDITOR_APPEND_ONLY
-        for op in ("UPDATE", "DELETE")
-    ]
+    return trigger_sql(dialect, AUDITOR_APPEND_ONLY, _FUNCTION)
 
 
 def auditor_drop_triggers_sql(dialect: str) -> list[str]:
     """The reverse of ``auditor_trigger_sql``."""
-    if dialect == "postgresql":
-        return [f"DROP TRIGGER IF EXISTS {t}_append_only ON {t}" for t in AUDITOR_APPEND_ONLY] + [
-            "DROP FUNCTION IF EXISTS explainer_auditor_append_only()"
-        ]
-    return [
-        f"DROP TRIGGER IF EXISTS {t}_no_{op.lower()}"
-        for t in AUDITOR_APPEND_ONLY
-        for op in ("UPDATE", "DELETE")
-    ]
+    return drop_triggers_sql(dialect, AUDITOR_APPEND_ONLY, _FUNCTION)

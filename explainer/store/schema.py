@@ -7,6 +7,7 @@ personal data with its per-record salt) and ``idempotency_keys`` stay mutable.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -200,7 +201,7 @@ RECORD_TABLES: dict[str, tuple[Table, str]] = {
 APPEND_ONLY = [t.name for t, _ in RECORD_TABLES.values()] + ["log_leaves", "checkpoints"]
 
 _PG_FUNCTION = """
-CREATE OR REPLACE FUNCTION explainer_append_only() RETURNS trigger AS $$
+CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$
 BEGIN
   RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP;
 END;
@@ -208,30 +209,32 @@ $$ LANGUAGE plpgsql
 """
 
 
-def trigger_sql(dialect: str) -> list[str]:
-    """Statements that refuse UPDATE and DELETE on every append-only table."""
+def trigger_sql(
+    dialect: str, tables: Sequence[str] = APPEND_ONLY, function: str = "explainer_append_only"
+) -> list[str]:
+    """Statements that refuse UPDATE and DELETE on ``tables`` (every append-only one)."""
     if dialect == "postgresql":
-        return [_PG_FUNCTION] + [
+        return [_PG_FUNCTION.format(function=function)] + [
             f"CREATE TRIGGER {t}_append_only BEFORE UPDATE OR DELETE ON {t} "
-            "FOR EACH ROW EXECUTE FUNCTION explainer_append_only()"
-            for t in APPEND_ONLY
+            f"FOR EACH ROW EXECUTE FUNCTION {function}()"
+            for t in tables
         ]
     return [
         f"CREATE TRIGGER {t}_no_{op.lower()} BEFORE {op} ON {t} "
         f"BEGIN SELECT RAISE(ABORT, '{t} is append-only: {op} refused'); END"
-        for t in APPEND_ONLY
+        for t in tables
         for op in ("UPDATE", "DELETE")
     ]
 
 
-def drop_triggers_sql(dialect: str) -> list[str]:
+def drop_triggers_sql(
+    dialect: str, tables: Sequence[str] = APPEND_ONLY, function: str = "explainer_append_only"
+) -> list[str]:
     """The reverse of ``trigger_sql`` (for downgrades, and for tamper tests)."""
     if dialect == "postgresql":
-        return [f"DROP TRIGGER IF EXISTS {t}_append_only ON {t}" for t in APPEND_ONLY] + [
-            "DROP FUNCTION IF EXISTS explainer_append_only()"
+        return [f"DROP TRIGGER IF EXISTS {t}_append_only ON {t}" for t in tables] + [
+            f"DROP FUNCTION IF EXISTS {function}()"
         ]
     return [
-        f"DROP TRIGGER IF EXISTS {t}_no_{op.lower()}"
-        for t in APPEND_ONLY
-        for op in ("UPDATE", "DELETE")
+        f"DROP TRIGGER IF EXISTS {t}_no_{op.lower()}" for t in tables for op in ("UPDATE", "DELETE")
     ]
