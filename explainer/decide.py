@@ -138,9 +138,15 @@ class Decider:
     def _customer(self, outcomes: list[narrative.Outcome], red: RedactedTicket) -> dict[str, Any]:
         by_name = {o.model: o for o in outcomes}
         order = [by_name[n] for n in ("priority", "intent") if n in by_name]
-        cf = narrative.counterfactual(
-            order, red.subject, red.body, lambda m, s, b: self.predict(m, s, b, red.fields)
-        )
+        accounts = {
+            o.model: self.models[o.model].featurizer.account_values(red.fields) for o in order
+        }
+
+        def rerun(model: str, subject: str, body: str) -> str:
+            text = join_fields(subject, body)
+            return self.models[model].predict(text, red.fields, accounts[model])
+
+        cf = narrative.counterfactual(order, red.subject, red.body, rerun)
         if cf is not None:
             display = self.models[cf["model"]].labels[cf["label"]].display
             cf = {**cf, "display": display, "text": narrative.counterfactual_text(cf, display)}

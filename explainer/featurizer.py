@@ -18,9 +18,6 @@ from explainer.text import Token, char_wb_ngrams, tokenize
 __all__ = ["AccountBlock", "Featurizer", "Row", "TextBlock"]
 
 _EMPTY_I = np.zeros(0, dtype=np.intp)
-# One block's occurrences: global columns, the token each piece covers, the piece's
-# share of the occurrence, and whether this piece also counts the occurrence.
-_Occ = tuple[NDArray[np.intp], NDArray[np.intp], float, bool]
 
 
 @dataclass(frozen=True)
@@ -71,7 +68,17 @@ class Featurizer:
     def __init__(self, blocks: list[TextBlock], account: list[AccountBlock], n_features: int):
         self.blocks, self.account_blocks, self.n_features = blocks, account, n_features
         self.account_cols = np.array(_account_cols(account), dtype=np.intp)
-        self._char_cache: dict[tuple[int, str], NDArray[np.intp]] = {}
+        self._word_cache: dict[str, NDArray[np.intp]] = {}
+        self._index_blocks()
+
+    def _index_blocks(self) -> None:
+        # Flat per-column arrays for the re-run path: one gather instead of a loop per block.
+        blocks = self.blocks
+        self._starts = np.array([b.offset for b in blocks], dtype=np.intp)
+        self._idf = np.concatenate([b.idf for b in blocks]) if blocks else np.zeros(0)
+        self._sublinear = np.array([b.sublinear for b in blocks], dtype=bool)
+        if any(b.offset != sum(len(a.idf) for a in blocks[:k]) for k, b in enumerate(blocks)):
+            raise ValueError("text blocks must fill the first columns in order")
 
     def row(
         self,
@@ -89,29 +96,28 @@ class Featurizer:
         if like is not None:
             return replace(like, account=self.account_values(fields))
         tokens = tokenize(text) if tokens is None else tokens
-        cols, vals, counts = [], [], []
-        occ: list[_Occ] = []
-        for b, block in enumerate(self.blocks):
-            if block.kind == "word":
-                found = self._word_occ(block, tokens)
-            else:
-                found = self._char_occ(b, block, tokens)
-            firsts = [c for c, _, _, first in found if first]
-            uniq, cnt = np.unique(_cat(firsts), return_counts=True)
-            if uniq.size:  # blocks come in column order, so the concatenation stays sorted
-                cols.append(uniq)
-                vals.append(_tfidf(block, uniq, cnt))
-                counts.append(cnt.astype(np.float64))
-            occ += found
-        weights = [np.full(len(c), w) for c, _, w, _ in occ]
+        words = [t.text for t in tokens]
+        singles = self._singles(words)
+        multi = [
+            h for block in self.blocks if block.kind == "word" for h in _multiword(block, words)
+        ]
+        cols, vals, counts = self._tfidf(_cat([*singles, *(js for _, js, _ in multi)]))
+        # Occurrences: a word's own columns all trace to it with weight 1; an n-gram
+        # occurrence is traced to each of its n words with a 1/n share.
+        lengths = np.fromiter(map(len, singles), dtype=np.intp, count=len(singles))
+        occ_cols = [*singles, *(js for n, js, _ in multi for _ in range(n))]
+        occ_token = [np.repeat(np.arange(len(words), dtype=np.intp), lengths)]
+        occ_token += [starts + k for n, _, starts in multi for k in range(n)]
+        occ_weight = [np.ones(int(lengths.sum()))]
+        occ_weight += [np.full(len(js), 1.0 / n) for n, js, _ in multi for _ in range(n)]
         return Row(
             tokens,
-            _cat(cols),
-            _catf(vals),
-            _catf(counts),
-            _cat([o[0] for o in occ]),
-            _cat([o[1] for o in occ]),
-            _catf(weights),
+            cols,
+            vals,
+            counts,
+            _cat(occ_cols),
+            _cat(occ_token),
+            _catf(occ_weight),
             self.account_values(fields),
         )
 
@@ -131,8 +137,41 @@ class Featurizer:
             for a, b in zip(self.blocks, other.blocks, strict=True)
         )
         if same:
-            self.blocks, self._char_cache = other.blocks, other._char_cache
+            self.blocks, self._word_cache = other.blocks, other._word_cache
+            self._index_blocks()
         return same
+
+    def vector(self, words: list[str]) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
+        """Text columns and values of a token sequence, with no tracing back to tokens.
+
+        The counterfactual re-runs need only the model's answer, so this path skips the
+        occurrence arrays :meth:`row` builds; tests prove both give the same values.
+        """
+        parts = self._singles(words)
+        parts += [
+            js
+            for block in self.blocks
+            if block.kind == "word"
+            for _, js, _ in _multiword(block, words)
+        ]
+        cols, vals, _ = self._tfidf(_cat(parts))
+        return cols, vals
+
+    def _singles(self, words: list[str]) -> list[NDArray[np.intp]]:
+        cache = self._word_cache
+        return [cache[w] if w in cache else self._per_word(w) for w in words]
+
+    def _tfidf(
+        self, occurrences: NDArray[np.intp]
+    ) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]:
+        """Sorted unique columns, their TF-IDF values (L2 per block) and counts."""
+        uniq, cnt = np.unique(occurrences, return_counts=True)
+        block_of = np.searchsorted(self._starts, uniq, side="right") - 1
+        counts = cnt.astype(np.float64)
+        tf = np.where(self._sublinear[block_of], np.log(counts) + 1.0, counts)
+        v = tf * self._idf[uniq]
+        norms = np.sqrt(np.bincount(block_of, weights=v * v, minlength=len(self.blocks)))
+        return uniq, v / norms[block_of], counts
 
     def account_values(self, fields: Mapping[str, object]) -> NDArray[np.float64]:
         """Dense values of the account columns for ``fields``."""
@@ -146,47 +185,46 @@ class Featurizer:
                 out.append((float(np.log1p(number)) - block.mean) / block.scale)
         return np.array(out, dtype=np.float64)
 
-    def _word_occ(self, block: TextBlock, tokens: list[Token]) -> list[_Occ]:
-        """Word n-gram occurrences: for each n, columns and the token each piece covers."""
-        words = [t.text for t in tokens]
-        lo, hi = block.ngram_range
-        out: list[_Occ] = []
-        for n in range(lo, hi + 1):
-            hits = [
-                (j, i)
-                for i in range(len(words) - n + 1)
-                if (j := block.vocab.get(" ".join(words[i : i + n]))) is not None
-            ]
-            if not hits:
-                continue
-            js = np.array([j for j, _ in hits], dtype=np.intp) + block.offset
-            starts = np.array([i for _, i in hits], dtype=np.intp)
-            # Each word of the n-gram gets a 1/n share; the first piece also counts it once.
-            out += [(js, starts + k, 1.0 / n, k == 0) for k in range(n)]
-        return out
-
-    def _char_occ(self, b: int, block: TextBlock, tokens: list[Token]) -> list[_Occ]:
-        arrays = [self._char_cols(b, block, t.text) for t in tokens]
-        if not arrays:
-            return []
-        lengths = np.fromiter((len(a) for a in arrays), dtype=np.intp, count=len(arrays))
-        token_of = np.repeat(np.arange(len(arrays), dtype=np.intp), lengths)
-        return [(_cat(arrays), token_of, 1.0, True)]
-
-    def _char_cols(self, b: int, block: TextBlock, word: str) -> NDArray[np.intp]:
-        # A word's character n-grams never change: cache their global columns per word.
-        key = (b, word)
-        hit = self._char_cache.get(key)
-        if hit is None:
-            lo, hi = block.ngram_range
-            grams = char_wb_ngrams(word, lo, hi)
-            hit = (
-                np.array([j for g in grams if (j := block.vocab.get(g)) is not None], dtype=np.intp)
-                + block.offset
-            )
-            if len(self._char_cache) < 200_000:
-                self._char_cache[key] = hit
+    def _per_word(self, word: str) -> NDArray[np.intp]:
+        """Columns one word brings on its own: its unigram and its character n-grams."""
+        cols: list[NDArray[np.intp]] = []
+        for block in self.blocks:
+            if block.kind != "word":
+                cols.append(_char_cols(block, word))
+            elif block.ngram_range[0] == 1 and (j := block.vocab.get(word)) is not None:
+                cols.append(np.array([j + block.offset], dtype=np.intp))
+        hit = _cat(cols)
+        # A word's columns never change: cache them (bounded) across requests.
+        if len(self._word_cache) < 200_000:
+            self._word_cache[word] = hit
         return hit
+
+
+def _char_cols(block: TextBlock, word: str) -> NDArray[np.intp]:
+    lo, hi = block.ngram_range
+    grams = char_wb_ngrams(word, lo, hi)
+    found = [j for g in grams if (j := block.vocab.get(g)) is not None]
+    return np.array(found, dtype=np.intp) + block.offset
+
+
+def _multiword(
+    block: TextBlock, words: list[str]
+) -> list[tuple[int, NDArray[np.intp], NDArray[np.intp]]]:
+    """Word n-grams of two or more words: (n, global columns, start token) per n."""
+    lo, hi = block.ngram_range
+    vocab, out = block.vocab, []
+    for n in range(max(lo, 2), hi + 1):
+        hits = [
+            (j, i)
+            for i in range(len(words) - n + 1)
+            if (j := vocab.get(" ".join(words[i : i + n]))) is not None
+        ]
+        if hits:
+            js, starts = zip(*hits, strict=True)
+            out.append(
+                (n, np.array(js, dtype=np.intp) + block.offset, np.array(starts, dtype=np.intp))
+            )
+    return out
 
 
 def _cat(parts: list[NDArray[np.intp]]) -> NDArray[np.intp]:
@@ -195,16 +233,6 @@ def _cat(parts: list[NDArray[np.intp]]) -> NDArray[np.intp]:
 
 def _catf(parts: list[NDArray[np.float64]]) -> NDArray[np.float64]:
     return np.concatenate(parts) if parts else np.zeros(0)
-
-
-def _tfidf(
-    block: TextBlock, cols: NDArray[np.intp], counts: NDArray[np.intp]
-) -> NDArray[np.float64]:
-    tf = counts.astype(np.float64)
-    if block.sublinear:
-        tf = np.log(tf) + 1.0
-    v = tf * block.idf[cols - block.offset]
-    return np.asarray(v / np.sqrt(np.dot(v, v)), dtype=np.float64)
 
 
 def _account_cols(blocks: list[AccountBlock]) -> list[int]:

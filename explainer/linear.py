@@ -12,7 +12,7 @@ from numpy.typing import NDArray
 from explainer.catalogue import LabelInfo
 from explainer.featurizer import Featurizer, Row
 from explainer.featurizer_compile import compile_column_transformer
-from explainer.text import Token
+from explainer.text import Token, words
 
 __all__ = ["LinearModel", "compile_model", "softmax"]
 
@@ -61,9 +61,24 @@ class LinearModel:
             out = out + self.coef_t[acc].T @ row.account
         return np.asarray(out, dtype=np.float64)
 
-    def predict(self, text: str, fields: Mapping[str, object]) -> str:
-        """The label this model gives the ticket (used to verify counterfactuals)."""
-        return self.classes[int(np.argmax(self.logits(self.row(text, fields))))]
+    def predict(
+        self,
+        text: str,
+        fields: Mapping[str, object],
+        account: NDArray[np.float64] | None = None,
+    ) -> str:
+        """The label this model gives the ticket (used to verify counterfactuals).
+
+        ``account`` may hold :meth:`Featurizer.account_values` of ``fields`` when the
+        caller re-runs one ticket many times with the same account.
+        """
+        cols, vals = self.featurizer.vector(words(text))
+        out = self.intercept + self.coef_t[cols].T @ vals
+        acc = self.featurizer.account_cols
+        if acc.size:
+            values = self.featurizer.account_values(fields) if account is None else account
+            out = out + self.coef_t[acc].T @ values
+        return self.classes[int(np.argmax(out))]
 
 
 def softmax(z: NDArray[np.float64]) -> NDArray[np.float64]:

@@ -10,7 +10,15 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-__all__ = ["CharWbNgrams", "Token", "WordNgrams", "field_span", "join_fields", "tokenize"]
+__all__ = [
+    "CharWbNgrams",
+    "Token",
+    "WordNgrams",
+    "field_span",
+    "join_fields",
+    "tokenize",
+    "words",
+]
 
 # Placeholders left by redaction are matched first and skipped: they carry no
 # features, so no explanation can ever quote one.
@@ -34,6 +42,11 @@ def tokenize(text: str) -> list[Token]:
         for m in _TOKEN_RE.finditer(text)
         if (g := m.group())[0] != "["
     ]
+
+
+def words(text: str) -> list[str]:
+    """The token texts of :func:`tokenize` alone: the re-run path needs no offsets."""
+    return [g.lower() for g in _TOKEN_RE.findall(text) if g[0] != "["]
 
 
 def join_fields(subject: str, body: str) -> str:

@@ -1,4 +1,4 @@
-"""The serving featurizer equals the fitted ColumnTransformer, row by row (to 1e-12)."""
+"""The serving featurizer (both its paths) equals the fitted ColumnTransformer, to 1e-12."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from explainer.featurizer_compile import compile_column_transformer
 from explainer.linear import LinearModel
 from explainer.pipeline import build_pipeline
 from explainer.registry import load_models
+from explainer.text import words
 from explainer.trainer import spec_for_columns
 
 TOL = 1e-12
@@ -36,6 +37,10 @@ def frame() -> pd.DataFrame:
 def _dense(featurizer: Featurizer, text: str, fields: dict[str, object]) -> np.ndarray:
     row = featurizer.row(text, fields)
     assert np.all(np.diff(row.cols) > 0), "text columns must be sorted and unique"
+    # The re-run path (no tracing back to tokens) must give the very same vector.
+    cols, vals = featurizer.vector(words(text))
+    assert np.array_equal(cols, row.cols)
+    assert np.max(np.abs(vals - row.vals), initial=0.0) <= TOL
     out = np.zeros(featurizer.n_features)
     out[row.cols] = row.vals
     out[featurizer.account_cols] = row.account
