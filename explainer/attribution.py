@@ -9,7 +9,7 @@ baseline 0 (an empty message), so only the row's non-zero text columns contribut
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -23,8 +23,7 @@ METHOD = "exact-linear"
 OUTPUT_SPACE = "log-odds margin"
 
 
-@dataclass(frozen=True)
-class MarginAttribution:
+class MarginAttribution(NamedTuple):
     """SHAP values of one row for the margin ``label`` minus ``contrast`` (log-odds)."""
 
     label: int
@@ -44,13 +43,15 @@ class MarginAttribution:
 
 def explain_row(model: LinearModel, row: Row) -> MarginAttribution:
     """Classify ``row`` and attribute the chosen-vs-runner-up margin exactly."""
-    logits = model.logits(row)
+    acc = model.featurizer.account_cols
+    # One gather of the row's weights serves both the scores and the attributions.
+    w_rows, a_rows = model.coef_t[row.cols], model.coef_t[acc]
+    logits = model.intercept + row.vals @ w_rows + row.account @ a_rows
     probs = softmax(logits)
     order = np.argsort(-logits, kind="stable")
     c, r = int(order[0]), int(order[1])
-    acc = model.featurizer.account_cols
-    w_text = model.coef_t[row.cols, c] - model.coef_t[row.cols, r]
-    w_acc = model.coef_t[acc, c] - model.coef_t[acc, r]
+    w_text = w_rows[:, c] - w_rows[:, r]
+    w_acc = a_rows[:, c] - a_rows[:, r]
     base = float(model.intercept[c] - model.intercept[r] + w_acc @ model.baseline_account)
     return MarginAttribution(
         label=c,

@@ -14,7 +14,7 @@ from typing import Any
 from explainer import narrative
 from explainer.attribution import METHOD, OUTPUT_SPACE, explain_row
 from explainer.featurizer import Row
-from explainer.grouping import group_attributions
+from explainer.grouping import Layout, group_attributions
 from explainer.linear import LinearModel
 from explainer.redaction import redact
 from explainer.schemas import TicketIn
@@ -71,6 +71,7 @@ class Decider:
         red = RedactedTicket.of(ticket)
         text = join_fields(red.subject, red.body)
         tokens = tokenize(text)
+        layout = Layout.of(tokens, text, len(red.subject))
         blocks: dict[str, Any] = {}
         outcomes: list[narrative.Outcome] = []
         rows: list[tuple[LinearModel, Row]] = []
@@ -80,7 +81,7 @@ class Decider:
             )
             row = model.row(text, red.fields, tokens, like)
             rows.append((model, row))
-            block, outcome = self._one(model, row, text, len(red.subject), red.fields)
+            block, outcome = self._one(model, row, layout, red.fields)
             blocks[name] = block
             outcomes.append(outcome)
         created = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -103,12 +104,13 @@ class Decider:
         self,
         model: LinearModel,
         row: Row,
-        text: str,
-        subject_len: int,
+        layout: Layout,
         fields: Mapping[str, Any],
     ) -> tuple[dict[str, Any], narrative.Outcome]:
         attr = explain_row(model, row)
-        groups = group_attributions(model, row, attr, text, subject_len, fields)
+        groups = group_attributions(
+            model, row, attr, layout.text, layout.subject_len, fields, layout
+        )
         label = model.classes[attr.label]
         info = model.labels[label]
         confidence = float(attr.probabilities[attr.label])

@@ -8,7 +8,8 @@ Equality with ``pipeline[:-1].transform`` is proven by tests/test_featurizer.py.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -43,8 +44,7 @@ class AccountBlock:
     scale: float = 1.0
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """One ticket in feature space; text columns are sorted and unique.
 
     The ``occ_*`` arrays trace every feature occurrence back to tokens: one entry per
@@ -94,7 +94,7 @@ class Featurizer:
         :meth:`shares_text_with` holds (both models read the same vocabulary).
         """
         if like is not None:
-            return replace(like, account=self.account_values(fields))
+            return like._replace(account=self.account_values(fields))
         tokens = tokenize(text) if tokens is None else tokens
         words = [t.text for t in tokens]
         singles = self._singles(words)

@@ -14,23 +14,26 @@ the total attribution.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from explainer.attribution import MarginAttribution
 from explainer.featurizer import Row
 from explainer.linear import LinearModel
-from explainer.text import field_span
+from explainer.text import Token, field_span
 
-__all__ = ["Group", "group_attributions"]
+__all__ = ["Group", "Layout", "group_attributions"]
 
 
-@dataclass(frozen=True)
-class Group:
-    """One reason candidate: a word of the message or an account field."""
+class Group(NamedTuple):
+    """One reason candidate: a word of the message or an account field.
+
+    A NamedTuple: a ticket makes dozens per model, and a frozen dataclass costs
+    several times as much to build.
+    """
 
     feature: str
     kind: str  # "text" or "account"
@@ -55,6 +58,35 @@ class Group:
         return out
 
 
+@dataclass(frozen=True)
+class Layout:
+    """Where each token of one ticket sits: computed once, shared by both models' groups."""
+
+    text: str
+    subject_len: int
+    keys: list[str]
+    starts: list[int]
+    ends: list[int]
+    spans: list[tuple[str, int, int]]
+    joinable: list[bool]  # token i may continue a phrase that ends with token i - 1
+
+    @classmethod
+    def of(cls, tokens: Sequence[Token], text: str, subject_len: int) -> Layout:
+        """The layout of ``tokens`` of the joined ``text`` (subject ``subject_len`` long)."""
+        starts = [t.start for t in tokens]
+        ends = [t.end for t in tokens]
+        gaps = [text[e:s] for e, s in zip(ends, starts[1:], strict=False)]
+        return cls(
+            text,
+            subject_len,
+            [t.text for t in tokens],
+            starts,
+            ends,
+            [field_span(subject_len, s, e) for s, e in zip(starts, ends, strict=True)],
+            [False, *(_GAP.fullmatch(g) is not None for g in gaps)],
+        )
+
+
 def group_attributions(
     model: LinearModel,
     row: Row,
@@ -62,9 +94,14 @@ def group_attributions(
     text: str,
     subject_len: int,
     fields: Mapping[str, Any],
+    layout: Layout | None = None,
 ) -> list[Group]:
-    """Word and account groups, largest absolute value first."""
-    groups = _text_groups(row, attr, text, subject_len) + _account_groups(model, attr, fields)
+    """Word and account groups, largest absolute value first.
+
+    ``layout`` may be passed when another model's groups of the same ticket made it.
+    """
+    layout = Layout.of(row.tokens, text, subject_len) if layout is None else layout
+    groups = _text_groups(row, attr, layout) + _account_groups(model, attr, fields)
     groups.sort(key=lambda g: -abs(g.value))
     return groups
 
@@ -79,42 +116,38 @@ def _token_values(row: Row, attr: MarginAttribution) -> np.ndarray:
     return np.bincount(row.occ_token, weights=weights, minlength=len(row.tokens))
 
 
-def _text_groups(row: Row, attr: MarginAttribution, text: str, subject_len: int) -> list[Group]:
-    per_token = _token_values(row, attr).tolist()
+def _text_groups(
+    row: Row, attr: MarginAttribution, layout: Layout, longest: int = 4
+) -> list[Group]:
+    vals = _token_values(row, attr).tolist()
+    floor = 0.1 * max(vals, default=0.0)
+    keys, joinable = layout.keys, layout.joinable
     values: dict[str, float] = {}
     spans: dict[str, list[tuple[str, int, int]]] = {}
     display: dict[str, str] = {}
-    for run in _runs(row, per_token, text):
-        start, end = row.tokens[run[0]].start, row.tokens[run[-1]].end
-        piece = text[start:end]
-        key = " ".join(row.tokens[i].text for i in run)
-        values[key] = values.get(key, 0.0) + sum(per_token[i] for i in run)
-        spans.setdefault(key, []).append(field_span(subject_len, start, end))
-        display.setdefault(key, piece)
-    return [Group(f"text:{w}", "text", values[w], f'"{display[w]}"', spans[w]) for w in values]
+    i, n = 0, len(keys)
+    while i < n:
+        # A phrase: adjacent strong positive words, at most ``longest`` of them.
+        j = i + 1
+        if floor > 0 and vals[i] > floor:
+            while j < n and j - i < longest and vals[j] > floor and joinable[j]:
+                j += 1
+        if j == i + 1:
+            key, value, span = keys[i], vals[i], layout.spans[i]
+        else:
+            key, value = " ".join(keys[i:j]), sum(vals[i:j])
+            span = field_span(layout.subject_len, layout.starts[i], layout.ends[j - 1])
+        if key in values:
+            values[key] += value
+            spans[key].append(span)
+        else:
+            values[key], spans[key] = value, [span]
+            display[key] = layout.text[layout.starts[i] : layout.ends[j - 1]]
+        i = j
+    return [Group(f"text:{w}", "text", v, f'"{display[w]}"', spans[w]) for w, v in values.items()]
 
 
 _GAP = re.compile(r"[ '’-]{1,2}|'[a-z] |’[a-z] ", re.IGNORECASE)
-
-
-def _runs(row: Row, values: list[float], text: str, longest: int = 4) -> list[list[int]]:
-    """Token index runs: phrases of adjacent strong positive words, or single words."""
-    floor = 0.1 * max(values, default=0.0)
-    runs: list[list[int]] = []
-    for i, tok in enumerate(row.tokens):
-        prev = runs[-1] if runs else None
-        strong = floor > 0 and values[i] > floor
-        if (
-            strong
-            and prev
-            and len(prev) < longest
-            and values[prev[-1]] > floor
-            and _GAP.fullmatch(text[row.tokens[prev[-1]].end : tok.start])
-        ):
-            prev.append(i)
-        else:
-            runs.append([i])
-    return runs
 
 
 def _account_groups(

@@ -56,9 +56,9 @@ class LinearModel:
     def logits(self, row: Row) -> NDArray[np.float64]:
         """Class scores (log-odds up to a shared constant) of one row."""
         acc = self.featurizer.account_cols
-        out = self.intercept + self.coef_t[row.cols].T @ row.vals
+        out = self.intercept + row.vals @ self.coef_t[row.cols]
         if acc.size:
-            out = out + self.coef_t[acc].T @ row.account
+            out = out + row.account @ self.coef_t[acc]
         return np.asarray(out, dtype=np.float64)
 
     def predict(
