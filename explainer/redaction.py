@@ -17,6 +17,7 @@ import ipaddress
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from types import MappingProxyType
 
 import phonenumbers
@@ -163,26 +164,84 @@ def _pattern_stage(pattern: re.Pattern[str], finder: _Finder, placeholder: str) 
 
 
 def _literal_stage(values: tuple[str, ...], placeholder: str) -> _Stage:
-    """Build a stage replacing whole-word, case-insensitive occurrences of ``values``."""
-    # Longest first, so a full name becomes one placeholder rather than one per part;
-    # parts may be spaced any way but not across lines, which keeps the layout intact.
-    ordered = sorted(values, key=len, reverse=True)
-    firsts = {v.split()[0].casefold() for v in ordered if v.split()}
-    compiled: list[re.Pattern[str]] = []
+    """Build a stage replacing whole-word, case-insensitive occurrences of ``values``.
+
+    Longest first, so a full name becomes one placeholder rather than one per part;
+    parts may be spaced any way but not across lines, which keeps the layout intact.
+    Matched by plain string search: every ticket brings a new customer's name, and
+    compiling a pattern for it cost more than the rest of redaction together.
+    """
+    ordered = [v.lower().split() for v in sorted(values, key=len, reverse=True)]
+    ordered = [parts for parts in ordered if parts]
+    firsts = {parts[0] for parts in ordered}
 
     def stage(text: str) -> tuple[str, int]:
-        # Compiling costs more than the search; most texts never mention the name.
-        folded = text.casefold()
+        folded = text.lower()
         if not any(f in folded for f in firsts):
             return text, 0
-        if not compiled:
-            alternatives = "|".join(r"[^\S\r\n]+".join(map(re.escape, v.split())) for v in ordered)
-            compiled.append(
-                re.compile(rf"(?<![\w.+-])(?:{alternatives})(?![\w-]|\.\w)", re.IGNORECASE)
-            )
-        return compiled[0].subn(placeholder, text)
+        if len(folded) != len(text):  # lower() moved offsets ("İ"): rare, take the regex
+            return _literal_pattern(tuple(" ".join(p) for p in ordered)).subn(placeholder, text)
+        pieces: list[str] = []
+        done = count = 0
+        for start, end in _literal_spans(folded, ordered):
+            pieces += [text[done:start], placeholder]
+            done, count = end, count + 1
+        return "".join([*pieces, text[done:]]), count
 
     return stage
+
+
+def _literal_spans(folded: str, ordered: list[list[str]]) -> list[tuple[int, int]]:
+    """Leftmost, non-overlapping whole-word matches; at one start the earlier value wins."""
+    found: list[tuple[int, int, int]] = []
+    for rank, parts in enumerate(ordered):
+        i = folded.find(parts[0])
+        while i >= 0:
+            end = _literal_end(folded, i, parts)
+            if end is not None:
+                found.append((i, rank, end))
+            i = folded.find(parts[0], i + 1)
+    spans: list[tuple[int, int]] = []
+    for start, _, end in sorted(found):
+        if not spans or start >= spans[-1][1]:
+            spans.append((start, end))
+    return spans
+
+
+def _literal_end(folded: str, i: int, parts: list[str]) -> int | None:
+    """Where ``parts`` matched at ``i`` end, when the match stands as whole words."""
+    if i > 0 and _joins_left(folded[i - 1]):
+        return None
+    pos, n = i + len(parts[0]), len(folded)
+    for part in parts[1:]:
+        gap = pos
+        while pos < n and folded[pos] in _INLINE_SPACE:
+            pos += 1
+        if pos == gap or not folded.startswith(part, pos):
+            return None
+        pos += len(part)
+    if pos < n:
+        after = folded[pos]
+        if after.isalnum() or after in "_-":
+            return None
+        if after == "." and pos + 1 < n and (folded[pos + 1].isalnum() or folded[pos + 1] == "_"):
+            return None
+    return pos
+
+
+def _joins_left(c: str) -> bool:
+    return c.isalnum() or c in "_.+-"
+
+
+# Whitespace that is not a line break: what may separate the parts of a name.
+_INLINE_SPACE = frozenset(c for c in map(chr, range(0x3000 + 1)) if c.isspace() and c not in "\r\n")
+
+
+@lru_cache(maxsize=256)
+def _literal_pattern(values: tuple[str, ...]) -> re.Pattern[str]:
+    """The same rule as a regular expression, for text whose case folding moves offsets."""
+    alternatives = "|".join(r"[^\S\r\n]+".join(map(re.escape, v.split())) for v in values)
+    return re.compile(rf"(?<![\w.+-])(?:{alternatives})(?![\w-]|\.\w)", re.IGNORECASE)
 
 
 def _name_variants(name: str) -> tuple[str, ...]:
