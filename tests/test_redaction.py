@@ -12,7 +12,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from explainer import fakes
-from explainer.redaction import PLACEHOLDER_RE, PLACEHOLDERS, redact
+from explainer.redaction import (
+    PLACEHOLDER_RE,
+    PLACEHOLDERS,
+    _literal_pattern,
+    _literal_stage,
+    _name_variants,
+    redact,
+)
 
 # --- one kind at a time ---------------------------------------------------------------
 
@@ -142,6 +149,25 @@ def test_customer_name_with_accents_and_hyphen() -> None:
     expected = "[NAME] says [NAME] and [NAME]."
     assert redact(text, name="José-Luis Müller").text == expected
     assert redact("Luis called", name="José-Luis Müller").text == "[NAME] called"
+
+
+_NAME_PIECES = st.sampled_from(
+    ["Anna", "anna", "SMITH", "Smith", "Ann", "Jean-Luc", "luc", "O'Neil", "İ", "ß", "x", "7"]
+)
+_GLUE = st.sampled_from([" ", "  ", "\t", "\n", "\u00a0", "-", ".", "+", "_", ",", ".b", ""])
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.tuples(_NAME_PIECES, _GLUE), max_size=10),
+    st.sampled_from(["Anna Smith", "Jean-Luc O'Neil", "Ann Smith", "Anna", "anna anna"]),
+)
+def test_name_search_agrees_with_the_pattern_rule(pieces: list[tuple[str, str]], name: str) -> None:
+    # The string search is an optimisation of the documented rule, kept as a pattern.
+    text = "".join(a + b for a, b in pieces)
+    variants = tuple(sorted(_name_variants(name), key=len, reverse=True))
+    expected = _literal_pattern(variants).subn("[NAME]", text)
+    assert _literal_stage(variants, "[NAME]")(text) == expected
 
 
 def test_customer_email_is_redacted_even_if_unusual() -> None:
