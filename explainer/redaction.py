@@ -105,9 +105,10 @@ def redact(text: str, *, name: str | None = None, email: str | None = None) -> R
     found = dict.fromkeys(PLACEHOLDERS, 0)
     # A replacement can expose a value glued to the one it replaced ("a@b.orgc@d.test"),
     # so passes repeat until nothing changes: redacting twice then equals redacting once.
+    stages = _stages(name, email)
     for _ in range(_MAX_PASSES):
         before = text
-        for kind, stage in _stages(name, email):
+        for kind, stage in stages:
             text, count = _outside_placeholders(text, stage)
             found[kind] += count
         if text == before:
@@ -115,21 +116,21 @@ def redact(text: str, *, name: str | None = None, email: str | None = None) -> R
     return Redaction(text=text, found=found)
 
 
-def _stages(name: str | None, email: str | None) -> Iterator[tuple[str, _Stage]]:
-    """Yield (kind, stage) in the order that keeps overlapping patterns apart."""
+def _stages(name: str | None, email: str | None) -> list[tuple[str, _Stage]]:
+    """Return (kind, stage) in the order that keeps overlapping patterns apart."""
+    stages: list[tuple[str, _Stage]] = []
     if email and "@" in email:  # a stray "x" would otherwise redact every lone "x"
-        yield "email", _literal_stage((email.strip(),), PLACEHOLDERS["email"])
-    yield "email", _pattern_stage(_EMAIL_RE, _whole, PLACEHOLDERS["email"])
-    yield "iban", _pattern_stage(_IBAN_RE, _iban_span, PLACEHOLDERS["iban"])
-    yield "card", _pattern_stage(_CARD_RE, _card_span, PLACEHOLDERS["card"])
-    yield "ip", _pattern_stage(_IP_RE, _ip_span, PLACEHOLDERS["ip"])
-    yield "phone", _phone_stage
+        stages.append(("email", _literal_stage((email.strip(),), PLACEHOLDERS["email"])))
+    stages += _PATTERN_STAGES
     if name and (variants := _name_variants(name)):
-        yield "name", _literal_stage(variants, PLACEHOLDERS["name"])
+        stages.append(("name", _literal_stage(variants, PLACEHOLDERS["name"])))
+    return stages
 
 
 def _outside_placeholders(text: str, stage: _Stage) -> tuple[str, int]:
     """Apply ``stage`` to each stretch of ``text`` between placeholders."""
+    if "[" not in text:  # no placeholder yet: the common case
+        return stage(text)
     pieces: list[str] = []
     total = start = 0
     for match in PLACEHOLDER_RE.finditer(text):
@@ -347,3 +348,12 @@ def _phone_span(match: phonenumbers.PhoneNumberMatch) -> tuple[int, int] | None:
     if raw[0] in "+＋" or len(groups) == 1 or len(groups[0]) in (1, 3):
         return start, match.end
     return None
+
+
+_PATTERN_STAGES: list[tuple[str, _Stage]] = [
+    ("email", _pattern_stage(_EMAIL_RE, _whole, PLACEHOLDERS["email"])),
+    ("iban", _pattern_stage(_IBAN_RE, _iban_span, PLACEHOLDERS["iban"])),
+    ("card", _pattern_stage(_CARD_RE, _card_span, PLACEHOLDERS["card"])),
+    ("ip", _pattern_stage(_IP_RE, _ip_span, PLACEHOLDERS["ip"])),
+    ("phone", _phone_stage),
+]
