@@ -41,14 +41,20 @@ class MarginAttribution(NamedTuple):
         return self.output_value - total
 
 
-def explain_row(model: LinearModel, row: Row) -> MarginAttribution:
-    """Classify ``row`` and attribute the chosen-vs-runner-up margin exactly."""
+def explain_row(
+    model: LinearModel, row: Row, w_rows: NDArray[np.float64] | None = None
+) -> MarginAttribution:
+    """Classify ``row`` and attribute the chosen-vs-runner-up margin exactly.
+
+    ``w_rows`` may hold ``model.coef_t[row.cols]`` when the caller gathered it already.
+    """
     acc = model.featurizer.account_cols
-    # One gather of the row's weights serves both the scores and the attributions.
-    w_rows, a_rows = model.coef_t[row.cols], model.coef_t[acc]
+    # One gather of the row's weights serves the scores, the attributions and re-runs.
+    w_rows = model.coef_t[row.cols] if w_rows is None else w_rows
+    a_rows = model.coef_t[acc]
     logits = model.intercept + row.vals @ w_rows + row.account @ a_rows
     probs = softmax(logits)
-    order = np.argsort(-logits, kind="stable")
+    order = (-logits).argsort(kind="stable")
     c, r = int(order[0]), int(order[1])
     w_text = w_rows[:, c] - w_rows[:, r]
     w_acc = a_rows[:, c] - a_rows[:, r]

@@ -11,12 +11,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
+
 from explainer import narrative
 from explainer.attribution import METHOD, OUTPUT_SPACE, explain_row
 from explainer.featurizer import Row
 from explainer.grouping import Layout, group_attributions
 from explainer.linear import LinearModel
 from explainer.redaction import redact
+from explainer.rerun import Rerun
 from explainer.schemas import TicketIn
 from explainer.text import join_fields, tokenize
 from explainer.training import BASELINE_TEXT
@@ -68,20 +72,24 @@ class Decider:
 
     def decide(self, ticket: TicketIn, now: datetime | None = None) -> dict[str, Any]:
         """The full decision object for one ticket (a preview: no id, no links)."""
-        red = RedactedTicket.of(ticket)
+        return self.explain(RedactedTicket.of(ticket), now)
+
+    def explain(self, red: RedactedTicket, now: datetime | None = None) -> dict[str, Any]:
+        """The decision object for an already redacted ticket: models, reasons, wording."""
         text = join_fields(red.subject, red.body)
         tokens = tokenize(text)
         layout = Layout.of(tokens, text, len(red.subject))
         blocks: dict[str, Any] = {}
         outcomes: list[narrative.Outcome] = []
-        rows: list[tuple[LinearModel, Row]] = []
+        rows: list[tuple[LinearModel, Row, NDArray[np.float64]]] = []
         for name, model in self.models.items():
             like = next(
-                (r for m, r in rows if model.featurizer.shares_text_with(m.featurizer)), None
+                (r for m, r, _ in rows if model.featurizer.shares_text_with(m.featurizer)), None
             )
             row = model.row(text, red.fields, tokens, like)
-            rows.append((model, row))
-            block, outcome = self._one(model, row, layout, red.fields)
+            weights = model.coef_t[row.cols]
+            rows.append((model, row, weights))
+            block, outcome = self._one(model, row, weights, layout, red.fields)
             blocks[name] = block
             outcomes.append(outcome)
         created = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -91,23 +99,20 @@ class Decider:
             "ticket": red.as_dict(),
             "intent": blocks.get("intent"),
             "priority": blocks.get("priority"),
-            "customer": self._customer(outcomes, red),
+            "customer": self._customer(outcomes, red, dict(zip(self.models, rows, strict=True))),
             "links": None,
             "template_version": narrative.TEMPLATE_VERSION,
         }
-
-    def predict(self, model: str, subject: str, body: str, fields: Mapping[str, Any]) -> str:
-        """Re-run one model on an edited (already redacted) ticket."""
-        return self.models[model].predict(join_fields(subject, body), fields)
 
     def _one(
         self,
         model: LinearModel,
         row: Row,
+        weights: NDArray[np.float64],
         layout: Layout,
         fields: Mapping[str, Any],
     ) -> tuple[dict[str, Any], narrative.Outcome]:
-        attr = explain_row(model, row)
+        attr = explain_row(model, row, weights)
         groups = group_attributions(
             model, row, attr, layout.text, layout.subject_len, fields, layout
         )
@@ -137,16 +142,20 @@ class Decider:
         )
         return block, outcome
 
-    def _customer(self, outcomes: list[narrative.Outcome], red: RedactedTicket) -> dict[str, Any]:
+    def _customer(
+        self,
+        outcomes: list[narrative.Outcome],
+        red: RedactedTicket,
+        rows: dict[str, tuple[LinearModel, Row, NDArray[np.float64]]],
+    ) -> dict[str, Any]:
         by_name = {o.model: o for o in outcomes}
         order = [by_name[n] for n in ("priority", "intent") if n in by_name]
-        accounts = {
-            o.model: self.models[o.model].featurizer.account_values(red.fields) for o in order
-        }
+        reruns: dict[str, Rerun] = {}
 
-        def rerun(model: str, subject: str, body: str) -> str:
-            text = join_fields(subject, body)
-            return self.models[model].predict(text, red.fields, accounts[model])
+        def rerun(name: str, subject: str, body: str) -> str:
+            if name not in reruns:  # built on first use: many tickets re-run one model only
+                reruns[name] = Rerun(*rows[name])
+            return reruns[name].predict(join_fields(subject, body))
 
         cf = narrative.counterfactual(order, red.subject, red.body, rerun)
         if cf is not None:

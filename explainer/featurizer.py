@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from explainer.text import Token, char_wb_ngrams, tokenize
 
-__all__ = ["AccountBlock", "Featurizer", "Row", "TextBlock"]
+__all__ = ["AccountBlock", "Featurizer", "Row", "TextBlock", "unique_counts"]
 
 _EMPTY_I = np.zeros(0, dtype=np.intp)
 
@@ -48,17 +48,19 @@ class Row(NamedTuple):
     """One ticket in feature space; text columns are sorted and unique.
 
     The ``occ_*`` arrays trace every feature occurrence back to tokens: one entry per
-    (occurrence, word it covers), with ``occ_weight`` the word's share (1/n for a word
-    n-gram, 1 for a character n-gram); ``counts`` is each column's occurrence count.
+    (occurrence, word it covers): ``occ_pos`` indexes ``cols``, ``occ_weight`` is the
+    word's share (1/n for a word n-gram, 1 for a character n-gram) and ``occ_first`` the
+    occurrence's first word. ``counts`` is each column's occurrence count.
     """
 
     tokens: list[Token]
     cols: NDArray[np.intp]
     vals: NDArray[np.float64]
     counts: NDArray[np.float64]
-    occ_cols: NDArray[np.intp]
+    occ_pos: NDArray[np.intp]
     occ_token: NDArray[np.intp]
     occ_weight: NDArray[np.float64]
+    occ_first: NDArray[np.intp]
     account: NDArray[np.float64]  # values of Featurizer.account_cols
 
 
@@ -101,23 +103,31 @@ class Featurizer:
         multi = [
             h for block in self.blocks if block.kind == "word" for h in _multiword(block, words)
         ]
-        cols, vals, counts = self._tfidf(_cat([*singles, *(js for _, js, _ in multi)]))
-        # Occurrences: a word's own columns all trace to it with weight 1; an n-gram
+        cols, vals, counts, inverse = self._tfidf(_cat([*singles, *(js for _, js, _ in multi)]))
+        # Pieces: a word's own columns all trace to it with weight 1; an n-gram
         # occurrence is traced to each of its n words with a 1/n share.
         lengths = np.fromiter(map(len, singles), dtype=np.intp, count=len(singles))
-        occ_cols = [*singles, *(js for n, js, _ in multi for _ in range(n))]
-        occ_token = [np.repeat(np.arange(len(words), dtype=np.intp), lengths)]
-        occ_token += [starts + k for n, _, starts in multi for k in range(n)]
-        occ_weight = [np.ones(int(lengths.sum()))]
-        occ_weight += [np.full(len(js), 1.0 / n) for n, js, _ in multi for _ in range(n)]
+        own = np.arange(len(words), dtype=np.intp).repeat(lengths)
+        n_own = len(own)
+        pos, token, weight, first = [inverse[:n_own]], [own], [np.ones(n_own)], [own]
+        done = n_own
+        for n, js, starts in multi:
+            at = inverse[done : done + len(js)]
+            done += len(js)
+            for k in range(n):
+                pos.append(at)
+                token.append(starts + k)
+                weight.append(np.full(len(js), 1.0 / n))
+                first.append(starts)
         return Row(
             tokens,
             cols,
             vals,
             counts,
-            _cat(occ_cols),
-            _cat(occ_token),
-            _catf(occ_weight),
+            _cat(pos),
+            _cat(token),
+            _catf(weight),
+            _cat(first),
             self.account_values(fields),
         )
 
@@ -154,7 +164,7 @@ class Featurizer:
             if block.kind == "word"
             for _, js, _ in _multiword(block, words)
         ]
-        cols, vals, _ = self._tfidf(_cat(parts))
+        cols, vals, _, _ = self._tfidf(_cat(parts))
         return cols, vals
 
     def _singles(self, words: list[str]) -> list[NDArray[np.intp]]:
@@ -163,15 +173,40 @@ class Featurizer:
 
     def _tfidf(
         self, occurrences: NDArray[np.intp]
-    ) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]:
-        """Sorted unique columns, their TF-IDF values (L2 per block) and counts."""
-        uniq, cnt = np.unique(occurrences, return_counts=True)
-        block_of = np.searchsorted(self._starts, uniq, side="right") - 1
-        counts = cnt.astype(np.float64)
+    ) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64], NDArray[np.intp]]:
+        """Sorted unique columns, their TF-IDF values (L2 per block), counts, and where
+        each occurrence landed among the columns."""
+        uniq, inverse, counts = unique_counts(occurrences)
+        return uniq, self.values(uniq, counts), counts, inverse
+
+    def values(self, cols: NDArray[np.intp], counts: NDArray[np.float64]) -> NDArray[np.float64]:
+        """TF-IDF values of sorted unique text columns with these counts (all above 0)."""
+        block_of = self.block_of(cols)
         tf = np.where(self._sublinear[block_of], np.log(counts) + 1.0, counts)
-        v = tf * self._idf[uniq]
+        v = tf * self._idf[cols]
         norms = np.sqrt(np.bincount(block_of, weights=v * v, minlength=len(self.blocks)))
-        return uniq, v / norms[block_of], counts
+        return np.asarray(v / norms[block_of], dtype=np.float64)
+
+    def idf_of(self, cols: NDArray[np.intp]) -> NDArray[np.float64]:
+        """The IDF weight of each text column."""
+        return np.asarray(self._idf[cols], dtype=np.float64)
+
+    def sublinear_of(self, block_of: NDArray[np.intp]) -> NDArray[np.bool_]:
+        """Whether each block index (see :meth:`block_of`) uses sublinear term frequency."""
+        return np.asarray(self._sublinear[block_of], dtype=np.bool_)
+
+    def block_of(self, cols: NDArray[np.intp]) -> NDArray[np.intp]:
+        """The text block each column belongs to."""
+        return self._starts.searchsorted(cols, side="right") - 1
+
+    def unnormalised(
+        self, cols: NDArray[np.intp], counts: NDArray[np.float64]
+    ) -> NDArray[np.float64]:
+        """TF times IDF before the per-block norm; a count of 0 gives 0."""
+        block_of = self.block_of(cols)
+        safe = np.maximum(counts, 1.0)
+        tf = np.where(self._sublinear[block_of], np.log(safe) + 1.0, safe)
+        return np.asarray(np.where(counts > 0, tf * self._idf[cols], 0.0), dtype=np.float64)
 
     def account_values(self, fields: Mapping[str, object]) -> NDArray[np.float64]:
         """Dense values of the account columns for ``fields``."""
@@ -225,6 +260,24 @@ def _multiword(
                 (n, np.array(js, dtype=np.intp) + block.offset, np.array(starts, dtype=np.intp))
             )
     return out
+
+
+def unique_counts(
+    values: NDArray[np.intp],
+) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float64]]:
+    """Sorted unique values, where each value landed, and how often each occurs.
+
+    What ``np.unique(..., return_inverse=True, return_counts=True)`` returns, without
+    its Python-level bookkeeping, which costs more than the sort on a ticket's few
+    hundred columns (this runs on every decision).
+    """
+    ordered = np.sort(values)
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    uniq = ordered[keep]
+    inverse = uniq.searchsorted(values)
+    return uniq, inverse, np.bincount(inverse, minlength=len(uniq)).astype(np.float64)
 
 
 def _cat(parts: list[NDArray[np.intp]]) -> NDArray[np.intp]:

@@ -108,11 +108,10 @@ def group_attributions(
 
 def _token_values(row: Row, attr: MarginAttribution) -> np.ndarray:
     """Each token's share: a column's value split over its occurrences, then its words."""
-    if not row.occ_cols.size:
+    if not row.occ_pos.size:
         return np.zeros(len(row.tokens))
     per_occurrence = attr.text_values / row.counts
-    pos = np.searchsorted(row.cols, row.occ_cols)
-    weights = per_occurrence[pos] * row.occ_weight
+    weights = per_occurrence[row.occ_pos] * row.occ_weight
     return np.bincount(row.occ_token, weights=weights, minlength=len(row.tokens))
 
 

@@ -61,23 +61,13 @@ class LinearModel:
             out = out + row.account @ self.coef_t[acc]
         return np.asarray(out, dtype=np.float64)
 
-    def predict(
-        self,
-        text: str,
-        fields: Mapping[str, object],
-        account: NDArray[np.float64] | None = None,
-    ) -> str:
-        """The label this model gives the ticket (used to verify counterfactuals).
-
-        ``account`` may hold :meth:`Featurizer.account_values` of ``fields`` when the
-        caller re-runs one ticket many times with the same account.
-        """
+    def predict(self, text: str, fields: Mapping[str, object]) -> str:
+        """The label this model gives the ticket, featurized afresh."""
         cols, vals = self.featurizer.vector(words(text))
-        out = self.intercept + self.coef_t[cols].T @ vals
+        out = self.intercept + vals @ self.coef_t[cols]
         acc = self.featurizer.account_cols
         if acc.size:
-            values = self.featurizer.account_values(fields) if account is None else account
-            out = out + self.coef_t[acc].T @ values
+            out = out + self.featurizer.account_values(fields) @ self.coef_t[acc]
         return self.classes[int(np.argmax(out))]
 
 

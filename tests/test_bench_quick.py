@@ -23,7 +23,14 @@ def test_quick_bench_completes_and_prints_the_table(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr[-3000:]
     out = result.stdout
-    for needle in ("ours: Decider.decide", "shap Partition", "LinearExplainer", "LIME", "Kernel"):
+    for needle in (
+        "ours: Decider.explain",
+        "ours: Decider.decide",
+        "shap Partition",
+        "LinearExplainer",
+        "LIME",
+        "Kernel",
+    ):
         assert needle in out, out
     assert "per 1,000 tickets" in out and "x ours (median)" in out
     assert not (tmp_path / "none").exists()  # it trained into a temporary folder instead
