@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -102,8 +102,8 @@ def _top_word(model: LinearModel, case: Case, phi: np.ndarray) -> str | None:
     """Sum one class's feature values onto words with our grouping; the top word."""
     row = model.row(case.text, case.fields)
     ours = explain_row(model, row)
-    attr = replace(
-        ours, text_values=phi[row.cols], account_values=phi[model.featurizer.account_cols]
+    attr = ours._replace(
+        text_values=phi[row.cols], account_values=phi[model.featurizer.account_cols]
     )
     groups = group_attributions(model, row, attr, case.text, case.subject_len, case.fields)
     best = max((g for g in groups if g.kind == "text"), key=lambda g: g.value, default=None)
