@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, bindparam, func, insert, select
 
 from explainer.errors import ConflictError, ValidationFailed
 from explainer.store import personal
@@ -46,7 +46,9 @@ def save(
         earlier = _replay(rec.conn, scope, idempotency_key, request_hash or "")
         if earlier is not None:
             return earlier, False
-    stored = json.loads(canonical({k: v for k, v in decision.items() if k != "links"}))
+    # The decision is a fresh JSON-ready document (the canonical encodings below would
+    # refuse anything else): a shallow copy is enough to add the id.
+    stored = {k: v for k, v in decision.items() if k != "links"}
     stored["id"] = new_id("dec")
     stored.setdefault("created_at", iso(datetime.now(UTC)))
     public, payload = personal.split(stored)
@@ -55,20 +57,20 @@ def save(
     rec.record("decision", row, personal=payload, customer_id=customer)
     if idempotency_key is not None:
         rec.conn.execute(
-            insert(idempotency_keys).values(
-                scope=scope,
-                key=idempotency_key,
-                request_hash=request_hash or "",
-                decision_id=stored["id"],
-                created_at=row["created_at"],
-            )
+            _REMEMBER,
+            {
+                "scope": scope,
+                "key": idempotency_key,
+                "request_hash": request_hash or "",
+                "decision_id": stored["id"],
+                "created_at": row["created_at"],
+            },
         )
     return {**stored, "links": None}, True
 
 
 def _replay(conn: Connection, scope: str, key: str, request_hash: str) -> dict[str, Any] | None:
-    t = idempotency_keys
-    row = conn.execute(select(t).where(t.c.scope == scope, t.c.key == key)).mappings().first()
+    row = conn.execute(_IDEMPOTENCY, {"scope": scope, "key": key}).mappings().first()
     if row is None:
         return None
     if row["request_hash"] != request_hash:
@@ -104,17 +106,26 @@ def _summary(d: dict[str, Any], public: dict[str, Any], api_key_id: str | None) 
 
 def get(conn: Connection, decision_id: str) -> dict[str, Any] | None:
     """The decision re-assembled from its public row and (unless erased) its payload."""
-    doc = conn.execute(select(decisions.c.document).where(decisions.c.id == decision_id)).first()
-    if doc is None:
+    found = conn.execute(_DOCUMENT, {"id": decision_id}).first()
+    if found is None:
         return None
-    query = select(payloads.c.data).where(
-        payloads.c.kind == "decision", payloads.c.ref_id == decision_id
-    )
-    held = conn.execute(query).scalar_one_or_none()
+    document, held = found
     payload = None if held is None else json.loads(held)
-    decision = personal.join(json.loads(doc[0]), payload, in_place=True)
+    decision = personal.join(json.loads(document), payload, in_place=True)
     decision["links"] = None
     return decision
+
+
+# The public document and (unless erased) the payload, in one round trip; built once.
+_DOCUMENT = (
+    select(decisions.c.document, payloads.c.data)
+    .outerjoin(payloads, (payloads.c.kind == "decision") & (payloads.c.ref_id == decisions.c.id))
+    .where(decisions.c.id == bindparam("id"))
+)
+_REMEMBER = insert(idempotency_keys)
+_IDEMPOTENCY = select(idempotency_keys).where(
+    idempotency_keys.c.scope == bindparam("scope"), idempotency_keys.c.key == bindparam("key")
+)
 
 
 def search(

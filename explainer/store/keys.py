@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from explainer.errors import ValidationFailed
 from explainer.store.ids import new_ulid
@@ -75,15 +75,22 @@ def authenticate(conn: Connection, plaintext: str) -> ApiKey | None:
     key_id = plaintext[len(PREFIX) : len(PREFIX) + _ID_LEN]
     if plaintext[len(PREFIX) + _ID_LEN] != "_":
         return None
-    # One round trip: the key and whether it was revoked.
-    revoked = select(api_key_revocations.c.key_id).where(api_key_revocations.c.key_id == key_id)
-    query = select(api_keys, revoked.exists().label("revoked")).where(api_keys.c.id == key_id)
-    row = conn.execute(query).mappings().first()
+    row = conn.execute(_KEY, {"key_id": key_id}).mappings().first()
     if row is None or not hmac.compare_digest(_digest(plaintext), row["key_hash"]):
         return None
     if row["revoked"]:
         return None
     return ApiKey(row["id"], row["name"], frozenset(json.loads(row["scopes"])))
+
+
+# One round trip: the key and whether it was revoked (built once, run per request).
+_KEY = select(
+    api_keys,
+    select(api_key_revocations.c.key_id)
+    .where(api_key_revocations.c.key_id == bindparam("key_id"))
+    .exists()
+    .label("revoked"),
+).where(api_keys.c.id == bindparam("key_id"))
 
 
 def _revoked(conn: Connection, key_id: str) -> bool:

@@ -16,10 +16,21 @@ import os
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, func, insert, select
+from sqlalchemy import (
+    Connection,
+    Insert,
+    RowMapping,
+    Select,
+    Table,
+    bindparam,
+    func,
+    insert,
+    select,
+)
 
 from explainer.store import merkle
 from explainer.store.records import RECORDS
@@ -84,23 +95,34 @@ def store_payload(
         "salt": secrets.token_hex(32),
         "data": canonical(data).decode("utf-8"),
     }
-    conn.execute(insert(payloads).values(**row))
+    conn.execute(_insert(payloads), row)
     return commitment(row["salt"], row)
 
 
 def append_leaf(conn: Connection, kind: str, ref_id: str, commit: str) -> int:
     """Append the leaf for a record already inserted in this transaction; return the tree size."""
-    table, key = RECORDS[kind]
-    row = conn.execute(select(table).where(table.c[key] == ref_id)).mappings().one()
-    last = conn.execute(select(func.max(log_leaves.c.idx))).scalar_one_or_none()
+    row = conn.execute(_record_query(kind), {"ref_id": ref_id}).mappings().one()
+    last = conn.execute(_LAST_LEAF).scalar_one_or_none()
     index = 0 if last is None else last + 1
     digest = merkle.leaf_hash(leaf_data(index, kind, ref_id, public_part(row), commit)).hex()
-    conn.execute(
-        insert(log_leaves).values(
-            idx=index, kind=kind, ref_id=ref_id, commitment=commit, leaf_hash=digest
-        )
-    )
+    leaf = {"idx": index, "kind": kind, "ref_id": ref_id, "commitment": commit, "leaf_hash": digest}
+    conn.execute(_insert(log_leaves), leaf)
     return index + 1
+
+
+# Statements are built once: constructing one costs several times what running it does.
+_LAST_LEAF = select(func.max(log_leaves.c.idx))
+
+
+@cache
+def _record_query(kind: str) -> Select[Any]:
+    table, key = RECORDS[kind]
+    return select(table).where(table.c[key] == bindparam("ref_id"))
+
+
+@cache
+def _insert(table: Table) -> Insert:
+    return insert(table)
 
 
 class Frontier:
@@ -109,6 +131,11 @@ class Frontier:
     def __init__(self) -> None:
         self._stack: list[tuple[int, bytes]] = []
         self.size = 0
+
+    def reset(self) -> Frontier:
+        """Forget every leaf; return self."""
+        self._stack, self.size = [], 0
+        return self
 
     def append(self, leaf: bytes) -> None:
         """Add one leaf hash, merging equal-sized perfect subtrees."""
@@ -182,11 +209,25 @@ class Signer:
         return heads
 
 
-def make_checkpoint(conn: Connection, signer: Signer) -> dict[str, Any]:
-    """Sign the current tree head and store it in the table (caller writes the file)."""
-    hashes = conn.execute(select(log_leaves.c.leaf_hash).order_by(log_leaves.c.idx)).scalars()
-    frontier = Frontier()
-    for h in hashes:
+def make_checkpoint(
+    conn: Connection, signer: Signer, frontier: Frontier | None = None
+) -> dict[str, Any]:
+    """Sign the current tree head and store it in the table (caller writes the file).
+
+    ``frontier`` may hold the tree over the first leaves from an earlier checkpoint:
+    it is extended with the leaves since (the log is append-only), so a checkpoint
+    reads only the new leaves instead of the whole log. It is updated in place.
+    """
+    last = conn.execute(_LAST_LEAF).scalar_one_or_none()
+    size = 0 if last is None else last + 1
+    if frontier is None or frontier.size > size:  # none yet, or a log that was reset
+        frontier = Frontier() if frontier is None else frontier.reset()
+    query = (
+        select(log_leaves.c.leaf_hash)
+        .where(log_leaves.c.idx >= frontier.size, log_leaves.c.idx < size)
+        .order_by(log_leaves.c.idx)
+    )
+    for h in conn.execute(query).scalars():
         frontier.append(bytes.fromhex(h))
     root_hex, stamp = frontier.root().hex(), iso(datetime.now(UTC))
     head = {"tree_size": frontier.size, "root": root_hex, "timestamp": stamp}
@@ -211,7 +252,7 @@ class Recorder:
     ) -> None:
         """Store one record; ``personal`` (if not None) goes to the erasable payload table."""
         table, key = RECORDS[kind]
-        self.conn.execute(insert(table).values(**row))
+        self.conn.execute(_insert(table), row)
         commit = NO_COMMITMENT
         if personal is not None:
             at = row["created_at"]

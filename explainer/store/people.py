@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Select, Table, bindparam, select
 
 from explainer.errors import NotFoundError
 from explainer.store.ids import new_id
@@ -86,19 +87,24 @@ def feedback_for(conn: Connection, decision_id: str) -> list[dict[str, Any]]:
 def _with_comments(
     conn: Connection, table: Table, kind: str, decision_id: str
 ) -> list[dict[str, Any]]:
-    query = (
-        select(table, payloads.c.data)
-        .outerjoin(payloads, (payloads.c.kind == kind) & (payloads.c.ref_id == table.c.id))
-        .where(table.c.decision_id == decision_id)
-        .order_by(table.c.created_at, table.c.id)
-    )
     out = []
-    for r in conn.execute(query).mappings():
+    for r in conn.execute(_comments_query(table, kind), {"decision_id": decision_id}).mappings():
         item = {k: v for k, v in r.items() if k != "data"}
         item["created_at"] = iso(r["created_at"])
         item["comment"] = None if r["data"] is None else json.loads(r["data"])["comment"]
         out.append(item)
     return out
+
+
+@cache
+def _comments_query(table: Table, kind: str) -> Select[Any]:
+    # Built once: constructing a statement costs several times what running it does.
+    return (
+        select(table, payloads.c.data)
+        .outerjoin(payloads, (payloads.c.kind == kind) & (payloads.c.ref_id == table.c.id))
+        .where(table.c.decision_id == bindparam("decision_id"))
+        .order_by(table.c.created_at, table.c.id)
+    )
 
 
 def revoke_link(rec: Recorder, decision_id: str) -> bool:
@@ -115,5 +121,9 @@ def revoke_link(rec: Recorder, decision_id: str) -> bool:
 
 def link_revoked(conn: Connection, decision_id: str) -> bool:
     """Whether a revocation is on record for the decision's link."""
-    query = select(link_revocations.c.id).where(link_revocations.c.decision_id == decision_id)
-    return conn.execute(query).first() is not None
+    return conn.execute(_REVOKED, {"decision_id": decision_id}).first() is not None
+
+
+_REVOKED = select(link_revocations.c.id).where(
+    link_revocations.c.decision_id == bindparam("decision_id")
+)

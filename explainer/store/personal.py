@@ -26,9 +26,18 @@ def split(decision: dict[str, Any]) -> tuple[dict[str, Any], list[list[Any]]]:
     """Return ``(public document, [[path, value], ...])`` for a decision."""
     public = _copy(decision)
     payload: list[list[Any]] = []
-    for path in [p for p in _personal_paths(decision) if _has(decision, p)]:
-        payload.append([path, _get(decision, path)])
-        _set(public, path, _placeholder(path, _get(decision, path)))
+    parents: dict[int, Any] = {}  # the public copy's container at each source container
+    for path in _personal_paths(decision):
+        source = _get(decision, path[:-1])
+        key = path[-1]
+        if not isinstance(source, dict) or key not in source:
+            continue
+        target = parents.get(id(source))
+        if target is None:
+            target = parents[id(source)] = _get(public, path[:-1])
+        value = source[key]
+        payload.append([path, value])
+        target[key] = _placeholder(path, value)
     return public, payload
 
 
@@ -90,11 +99,6 @@ def _placeholder(path: Path, value: Any) -> Any:
     if path[-1] in ("id", "ticket_id"):
         return None
     return [] if isinstance(value, list) else ERASED
-
-
-def _has(doc: Any, path: Path) -> bool:
-    parent = _get(doc, path[:-1])
-    return isinstance(parent, dict) and path[-1] in parent
 
 
 def _get(doc: Any, path: Path) -> Any:

@@ -11,7 +11,16 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, exists, func, literal_column, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    bindparam,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+)
 
 from explainer.errors import NotFoundError
 from explainer.store import decisions as decision_rows
@@ -86,22 +95,24 @@ def resolve(
 
 def resolutions_for(conn: Connection, decision_id: str) -> list[dict[str, Any]]:
     """A decision's resolutions, oldest first, with the reviewer's note (None once erased)."""
-    query = (
-        select(_R, payloads.c.data)
-        .outerjoin(
-            payloads,
-            (payloads.c.kind == "review_resolution") & (payloads.c.ref_id == _R.c.id),
-        )
-        .where(_R.c.decision_id == decision_id)
-        .order_by(_R.c.created_at, _R.c.id)
-    )
     out = []
-    for r in conn.execute(query).mappings():
+    for r in conn.execute(_RESOLUTIONS, {"decision_id": decision_id}).mappings():
         item = {k: v for k, v in r.items() if k != "data"}
         item["created_at"] = iso(r["created_at"])
         item["note"] = None if r["data"] is None else json.loads(r["data"])["note"]
         out.append(item)
     return out
+
+
+_RESOLUTIONS = (  # built once: constructing a statement costs more than running it
+    select(_R, payloads.c.data)
+    .outerjoin(
+        payloads,
+        (payloads.c.kind == "review_resolution") & (payloads.c.ref_id == _R.c.id),
+    )
+    .where(_R.c.decision_id == bindparam("decision_id"))
+    .order_by(_R.c.created_at, _R.c.id)
+)
 
 
 def reviews_with_outcomes(conn: Connection, decision_id: str) -> list[dict[str, Any]]:

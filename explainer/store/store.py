@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -14,7 +15,7 @@ from explainer.errors import NotFoundError
 from explainer.store import decisions, keys, merkle, people, privacy, resolutions
 from explainer.store.engine import make_engine, migrate, writing
 from explainer.store.keys import ApiKey
-from explainer.store.log import Recorder, Signer, make_checkpoint
+from explainer.store.log import Frontier, Recorder, Signer, make_checkpoint
 from explainer.store.schema import checkpoints, log_leaves
 from explainer.store.verify import VerifyResult, verify
 
@@ -31,6 +32,9 @@ class Store:
         self.signer = signer
         self.checkpoint_every = checkpoint_every
         self.retention_days = retention_days
+        # The tree over the leaves up to the last checkpoint this process made.
+        self._frontier = Frontier()
+        self._frontier_lock = threading.Lock()
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Store:
@@ -133,6 +137,18 @@ class Store:
         with self._write() as rec:
             people.revoke_link(rec, decision_id)
 
+    def customer_view(
+        self, decision_id: str
+    ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]] | None:
+        """What the customer page shows, read over one connection: the decision, its
+        review requests (with outcomes) and feedback; None when unknown or revoked."""
+        with self.engine.connect() as conn:
+            decision = decisions.get(conn, decision_id)
+            if decision is None or people.link_revoked(conn, decision_id):
+                return None
+            reviews = resolutions.reviews_with_outcomes(conn, decision_id)
+            return decision, reviews, people.feedback_for(conn, decision_id)
+
     def link_revoked(self, decision_id: str) -> bool:
         """Whether the decision's customer link has been revoked."""
         with self.engine.connect() as conn:
@@ -141,8 +157,12 @@ class Store:
     # accountability and privacy
     def checkpoint(self) -> dict[str, Any]:
         """Sign the current tree head; store it and append it to the checkpoint file."""
-        with writing(self.engine) as conn:
-            head = make_checkpoint(conn, self.signer)
+        with self._frontier_lock, writing(self.engine) as conn:
+            try:
+                head = make_checkpoint(conn, self.signer, self._frontier)
+            except BaseException:
+                self._frontier.reset()  # rebuilt from the log next time
+                raise
         self.signer.write(head)
         return head
 

@@ -56,12 +56,19 @@ def signer() -> LinkSigner:
 
 def resolve(token: str) -> tuple[str, dict[str, Any]]:
     """The decision a live link names; aborts with the one plain 404 otherwise."""
+    decision_id, decision, _, _ = _resolve_view(token)
+    return decision_id, decision
+
+
+def _resolve_view(
+    token: str,
+) -> tuple[str, dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The live link's decision with its reviews and feedback (one database connection)."""
     decision_id = signer().decision_id(token) if len(token) <= _MAX_TOKEN else None
-    store = _service().store
-    decision = store.get_decision(decision_id) if decision_id else None
-    if decision is None or decision.get("id") != decision_id or store.link_revoked(decision_id):
+    found = _service().store.customer_view(decision_id) if decision_id else None
+    if found is None or found[0].get("id") != decision_id:
         abort(_not_found())
-    return str(decision_id), decision
+    return str(decision_id), *found
 
 
 def _not_found() -> Response:
@@ -86,8 +93,8 @@ def _headers(response: Response) -> Response:
 @bp.get("/why/<token>")
 def why(token: str) -> ResponseReturnValue:
     """The customer page, or its JSON form for the widget."""
-    decision_id, decision = resolve(token)
-    view = _view(token, decision_id, decision)
+    decision_id, decision, reviews, feedback_ = _resolve_view(token)
+    view = _view(token, decision, reviews, feedback_)
     if _wants_json():
         return jsonify(view)
     return _page(token, decision_id, view)
@@ -137,15 +144,24 @@ def _wants_json() -> bool:
     return best == "application/json"
 
 
-def _view(token: str, decision_id: str, decision: dict[str, Any]) -> dict[str, Any]:
+def _view(
+    token: str,
+    decision: dict[str, Any],
+    reviews: list[dict[str, Any]] | None = None,
+    feedback_: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The page's view; reviews and feedback are read afresh unless given."""
     store = _service().store
+    decision_id = str(decision["id"])
     actions = {
         "review": url_for("customer.review", token=token),
         "feedback": url_for("customer.feedback", token=token),
     }
-    return page_view(
-        decision, store.reviews_for(decision_id), store.feedback_for(decision_id), actions
-    )
+    if reviews is None:
+        reviews = store.reviews_for(decision_id)
+    if feedback_ is None:
+        feedback_ = store.feedback_for(decision_id)
+    return page_view(decision, reviews, feedback_, actions)
 
 
 def _page(token: str, decision_id: str, view: dict[str, Any], error: str | None = None) -> str:
@@ -158,7 +174,7 @@ def _done(
     token: str, decision_id: str, decision: dict[str, Any], as_json: bool, anchor: str
 ) -> ResponseReturnValue:
     if as_json:
-        return jsonify(_view(token, decision_id, decision))
+        return jsonify(_view(token, decision))
     return redirect(url_for("customer.why", token=token, _anchor=anchor), code=303)
 
 
@@ -167,5 +183,5 @@ def _rejected(
 ) -> ResponseReturnValue:
     if request.mimetype == "application/json" or exc.status == 415:
         return jsonify({"error": exc.message}), exc.status
-    view = _view(token, decision_id, decision)
+    view = _view(token, decision)
     return _page(token, decision_id, view, error=exc.message), exc.status

@@ -11,7 +11,7 @@ from store_helpers import decisions as make_decisions
 
 from explainer.decide import Decider
 from explainer.errors import ConflictError, NotFoundError
-from explainer.store import Store, log
+from explainer.store import Store, log, merkle
 from explainer.store.schema import decisions, log_leaves, payloads
 
 
@@ -121,3 +121,22 @@ def test_checkpoints_every_n_and_inclusion_proof(
     proof = store.inclusion_proof(saved[11]["id"])  # not covered yet: checkpoints first
     assert proof["verified"] and proof["tree_size"] == 12 and proof["leaf_index"] == 11
     assert store.ping()
+
+
+def test_checkpoints_extend_the_tree_across_stores(
+    make_store: Any, two_hundred: list[dict[str, Any]]
+) -> None:
+    # Each store extends its own tree from its last checkpoint; another store's
+    # appends in between must still be in the next root.
+    first, second = make_store(CHECKPOINT_EVERY=4), make_store(CHECKPOINT_EVERY=4)
+    for i, d in enumerate(two_hundred[:14]):
+        (first if i % 3 else second).save_decision(d)
+    first.checkpoint()
+    with first.engine.connect() as conn:
+        hashes = conn.execute(select(log_leaves.c.leaf_hash).order_by(log_leaves.c.idx))
+        every = [bytes.fromhex(h) for h in hashes.scalars()]
+    heads = first.signer.read()
+    assert [h["tree_size"] for h in heads] == [4, 8, 12, 14]
+    for head in heads:
+        assert head["root"] == merkle.root(every[: head["tree_size"]]).hex()
+    assert first.verify_log().ok
