@@ -38,6 +38,7 @@ test: install
 	$(BIN)/pytest
 
 bench: models
+	bash .ci/bench-deps
 	$(BIN)/python -m bench.run
 
 bench-quick: models
