@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from explainer.grouping import Group
@@ -173,7 +174,8 @@ def _pool(o: Outcome) -> list[Group]:
     """Telling groups that pushed toward the outcome, minor ones left out."""
     top = max((g.value for g in o.groups), default=0.0)
     # A push under a tenth of the strongest one is true but would crowd out what mattered.
-    return [g for g in o.groups if g.value > max(0.0, MINOR_SHARE * top) and _telling(g)]
+    floor = max(0.0, MINOR_SHARE * top)
+    return [g for g in o.groups if g.value > floor and _telling(g)]
 
 
 def _telling(g: Group) -> bool:
@@ -223,9 +225,8 @@ def counterfactual(
     ``rerun(model, subject, body)`` returns that model's label for the edited ticket.
     """
     for o in outcomes:
-        words = [g for g in o.groups if g.kind == "text" and g.value > 0 and _telling(g)][
-            :MAX_REMOVED
-        ]
+        telling = (g for g in o.groups if g.kind == "text" and g.value > 0 and _telling(g))
+        words = list(islice(telling, MAX_REMOVED))
         for k in range(1, len(words) + 1):
             removed = _substrings(words[:k], subject, body)
             new_subject, new_body = remove_all(subject, body, removed)
