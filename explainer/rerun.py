@@ -22,7 +22,7 @@ __all__ = ["Rerun", "kept_positions"]
 
 
 class Rerun:
-    """One model's answers for edits of one ticket (its row and account fields)."""
+    """One model's answers for edits of one ticket, from that ticket's feature row."""
 
     def __init__(
         self, model: LinearModel, row: Row, weights: NDArray[np.float64] | None = None
