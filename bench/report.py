@@ -141,7 +141,7 @@ def markdown(
     profile = (
         "\n## Where the time goes (cProfile, 200 new decisions, cumulative)\n\n"
         "The 1 ms target was missed in this run, so the bench profiled it:\n\n"
-        f"```\n{f['profile']}\n```\n"
+        f"```\n{f['profile']}\n"
         if f["profile"]
         else ""
     )
