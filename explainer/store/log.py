@@ -220,8 +220,9 @@ def make_checkpoint(
     """
     last = conn.execute(_LAST_LEAF).scalar_one_or_none()
     size = 0 if last is None else last + 1
-    if frontier is None or frontier.size > size:  # none yet, or a log that was reset
-        frontier = Frontier() if frontier is None else frontier.reset()
+    frontier = Frontier() if frontier is None else frontier
+    if frontier.size > size:  # the log was reset under this process
+        frontier.reset()
     query = (
         select(log_leaves.c.leaf_hash)
         .where(log_leaves.c.idx >= frontier.size, log_leaves.c.idx < size)

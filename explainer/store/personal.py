@@ -26,26 +26,13 @@ def split(decision: dict[str, Any]) -> tuple[dict[str, Any], list[list[Any]]]:
     """Return ``(public document, [[path, value], ...])`` for a decision."""
     public = _copy(decision)
     payload: list[list[Any]] = []
-    for path, source, target in _personal_slots(decision, public):
-        key = path[-1]
+    for path in _personal_paths(decision):
+        source, key = _get(decision, path[:-1]), path[-1]
         if isinstance(source, dict) and key in source:
             value = source[key]
             payload.append([path, value])
-            target[key] = _placeholder(path, value)
+            _set(public, path, _placeholder(path, value))
     return public, payload
-
-
-def _personal_slots(
-    decision: dict[str, Any], public: dict[str, Any]
-) -> Iterator[tuple[Path, Any, Any]]:
-    """Each personal path with its container in the decision and in the public copy."""
-    parents: dict[int, Any] = {}  # walked once per container, not once per path
-    for path in _personal_paths(decision):
-        source = _get(decision, path[:-1])
-        target = parents.get(id(source))
-        if target is None:
-            target = parents[id(source)] = _get(public, path[:-1])
-        yield path, source, target
 
 
 def join(

@@ -103,31 +103,29 @@ def why(token: str) -> ResponseReturnValue:
 @bp.post("/why/<token>/review")
 def review(token: str) -> ResponseReturnValue:
     """Ask a person to review the decision (one pending request at a time)."""
-    decision_id, decision = resolve(token)
+    decision_id, decision, reviews, feedback_ = _resolve_view(token)
     try:
         data, as_json = read_action(decision_id)
         comment = clean_comment(data.get("comment"))
     except ActionError as exc:
-        return _rejected(token, decision_id, decision, exc)
-    store = _service().store
-    if not any(r.get("status") == "pending" for r in store.reviews_for(decision_id)):
-        store.add_review_request(decision_id, comment)
+        return _rejected(token, decision_id, _view(token, decision, reviews, feedback_), exc)
+    if not any(r.get("status") == "pending" for r in reviews):
+        _service().store.add_review_request(decision_id, comment)
     return _done(token, decision_id, decision, as_json, "review")
 
 
 @bp.post("/why/<token>/feedback")
 def feedback(token: str) -> ResponseReturnValue:
     """Record whether the explanation helped (the first answer counts)."""
-    decision_id, decision = resolve(token)
+    decision_id, decision, reviews, feedback_ = _resolve_view(token)
     try:
         data, as_json = read_action(decision_id)
         helpful = _helpful(data.get("helpful"))
         comment = clean_comment(data.get("comment"))
     except ActionError as exc:
-        return _rejected(token, decision_id, decision, exc)
-    store = _service().store
-    if not store.feedback_for(decision_id):
-        store.add_feedback(decision_id, helpful, comment)
+        return _rejected(token, decision_id, _view(token, decision, reviews, feedback_), exc)
+    if not feedback_:
+        _service().store.add_feedback(decision_id, helpful, comment)
     return _done(token, decision_id, decision, as_json, "feedback")
 
 
@@ -147,20 +145,13 @@ def _wants_json() -> bool:
 def _view(
     token: str,
     decision: dict[str, Any],
-    reviews: list[dict[str, Any]] | None = None,
-    feedback_: list[dict[str, Any]] | None = None,
+    reviews: list[dict[str, Any]],
+    feedback_: list[dict[str, Any]],
 ) -> dict[str, Any]:
-    """The page's view; reviews and feedback are read afresh unless given."""
-    store = _service().store
-    decision_id = str(decision["id"])
     actions = {
         "review": url_for("customer.review", token=token),
         "feedback": url_for("customer.feedback", token=token),
     }
-    if reviews is None:
-        reviews = store.reviews_for(decision_id)
-    if feedback_ is None:
-        feedback_ = store.feedback_for(decision_id)
     return page_view(decision, reviews, feedback_, actions)
 
 
@@ -173,15 +164,16 @@ def _page(token: str, decision_id: str, view: dict[str, Any], error: str | None 
 def _done(
     token: str, decision_id: str, decision: dict[str, Any], as_json: bool, anchor: str
 ) -> ResponseReturnValue:
-    if as_json:
-        return jsonify(_view(token, decision))
+    if as_json:  # after the action: the page as it now stands
+        store = _service().store
+        reviews, feedback_ = store.reviews_for(decision_id), store.feedback_for(decision_id)
+        return jsonify(_view(token, decision, reviews, feedback_))
     return redirect(url_for("customer.why", token=token, _anchor=anchor), code=303)
 
 
 def _rejected(
-    token: str, decision_id: str, decision: dict[str, Any], exc: ActionError
+    token: str, decision_id: str, view: dict[str, Any], exc: ActionError
 ) -> ResponseReturnValue:
     if request.mimetype == "application/json" or exc.status == 415:
         return jsonify({"error": exc.message}), exc.status
-    view = _view(token, decision)
     return _page(token, decision_id, view, error=exc.message), exc.status
