@@ -17,7 +17,7 @@ import pandas as pd
 
 from bench.common import Timing, timed
 from explainer.attribution import explain_row
-from explainer.grouping import group_attributions
+from explainer.grouping import Layout, group_attributions
 from explainer.linear import LinearModel
 
 with warnings.catch_warnings():
@@ -105,7 +105,8 @@ def _top_word(model: LinearModel, case: Case, phi: np.ndarray) -> str | None:
     attr = ours._replace(
         text_values=phi[row.cols], account_values=phi[model.featurizer.account_cols]
     )
-    groups = group_attributions(model, row, attr, case.text, case.subject_len, case.fields)
+    layout = Layout.of(row.tokens, case.text, case.subject_len)
+    groups = group_attributions(model, row, attr, layout, case.fields)
     best = max((g for g in groups if g.kind == "text"), key=lambda g: g.value, default=None)
     return best.feature[5:] if best is not None else None
 

@@ -27,7 +27,7 @@ from bench.report import markdown, table
 from explainer.attribution import explain_row
 from explainer.datasets import demo_data
 from explainer.decide import Decider, RedactedTicket
-from explainer.grouping import group_attributions
+from explainer.grouping import Layout, group_attributions
 from explainer.schemas import TicketIn
 from explainer.text import join_fields
 
@@ -60,7 +60,8 @@ def _case(decider: Decider, ticket: TicketIn) -> baselines.Case:
     text, model = join_fields(red.subject, red.body), decider.models["intent"]
     row = model.row(text, red.fields)
     attr = explain_row(model, row)
-    groups = group_attributions(model, row, attr, text, len(red.subject), red.fields)
+    layout = Layout.of(row.tokens, text, len(red.subject))
+    groups = group_attributions(model, row, attr, layout, red.fields)
     top = max((g for g in groups if g.kind == "text"), key=lambda g: g.value, default=None)
     words = frozenset(top.feature[5:].split()) if top is not None and top.value > 0 else frozenset()
     return baselines.Case(text, len(red.subject), red.fields, attr.label, attr.contrast, words)
@@ -71,7 +72,8 @@ def _attributions_only(decider: Decider, red: RedactedTicket) -> None:
     for model in decider.models.values():
         row = model.row(text, red.fields)
         attr = explain_row(model, row)
-        group_attributions(model, row, attr, text, len(red.subject), red.fields)
+        layout = Layout.of(row.tokens, text, len(red.subject))
+        group_attributions(model, row, attr, layout, red.fields)
 
 
 # What the profile is read for: the steps of Decider.explain, by function name.

@@ -113,9 +113,7 @@ class Decider:
         fields: Mapping[str, Any],
     ) -> tuple[dict[str, Any], narrative.Outcome]:
         attr = explain_row(model, row, weights)
-        groups = group_attributions(
-            model, row, attr, layout.text, layout.subject_len, fields, layout
-        )
+        groups = group_attributions(model, row, attr, layout, fields)
         label = model.classes[attr.label]
         info = model.labels[label]
         confidence = float(attr.probabilities[attr.label])

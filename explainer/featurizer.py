@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from explainer.text import Token, char_wb_ngrams, tokenize
 
-__all__ = ["AccountBlock", "Featurizer", "Row", "TextBlock", "unique_counts"]
+__all__ = ["AccountBlock", "Featurizer", "Row", "TextBlock", "tf_idf", "unique_counts"]
 
 _EMPTY_I = np.zeros(0, dtype=np.intp)
 
@@ -182,8 +182,7 @@ class Featurizer:
     def values(self, cols: NDArray[np.intp], counts: NDArray[np.float64]) -> NDArray[np.float64]:
         """TF-IDF values of sorted unique text columns with these counts (all above 0)."""
         block_of = self.block_of(cols)
-        tf = np.where(self._sublinear[block_of], np.log(counts) + 1.0, counts)
-        v = tf * self._idf[cols]
+        v = tf_idf(counts, self._idf[cols], self._sublinear[block_of])
         norms = np.sqrt(np.bincount(block_of, weights=v * v, minlength=len(self.blocks)))
         return np.asarray(v / norms[block_of], dtype=np.float64)
 
@@ -203,10 +202,7 @@ class Featurizer:
         self, cols: NDArray[np.intp], counts: NDArray[np.float64]
     ) -> NDArray[np.float64]:
         """TF times IDF before the per-block norm; a count of 0 gives 0."""
-        block_of = self.block_of(cols)
-        safe = np.maximum(counts, 1.0)
-        tf = np.where(self._sublinear[block_of], np.log(safe) + 1.0, safe)
-        return np.asarray(np.where(counts > 0, tf * self._idf[cols], 0.0), dtype=np.float64)
+        return tf_idf(counts, self._idf[cols], self._sublinear[self.block_of(cols)])
 
     def account_values(self, fields: Mapping[str, object]) -> NDArray[np.float64]:
         """Dense values of the account columns for ``fields``."""
@@ -260,6 +256,19 @@ def _multiword(
                 (n, np.array(js, dtype=np.intp) + block.offset, np.array(starts, dtype=np.intp))
             )
     return out
+
+
+def tf_idf(
+    counts: NDArray[np.float64], idf: NDArray[np.float64], sublinear: NDArray[np.bool_]
+) -> NDArray[np.float64]:
+    """Term frequency (1 + log count where sublinear) times IDF; a count of 0 gives 0.
+
+    The one place the vectorizers' weighting is written down: rows, re-run vectors and
+    the counterfactual's incremental update all use it.
+    """
+    safe = np.maximum(counts, 1.0)
+    tf = np.where(sublinear, np.log(safe) + 1.0, safe)
+    return np.asarray(np.where(counts > 0, tf * idf, 0.0), dtype=np.float64)
 
 
 def unique_counts(

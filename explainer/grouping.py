@@ -91,16 +91,14 @@ def group_attributions(
     model: LinearModel,
     row: Row,
     attr: MarginAttribution,
-    text: str,
-    subject_len: int,
+    layout: Layout,
     fields: Mapping[str, Any],
-    layout: Layout | None = None,
 ) -> list[Group]:
     """Word and account groups, largest absolute value first.
 
-    ``layout`` may be passed when another model's groups of the same ticket made it.
+    ``layout`` is the ticket's :class:`Layout` (``Layout.of(row.tokens, text,
+    subject_len)``), made once and shared by every model that explains the ticket.
     """
-    layout = Layout.of(row.tokens, text, subject_len) if layout is None else layout
     groups = _text_groups(row, attr, layout) + _account_groups(model, attr, fields)
     groups.sort(key=lambda g: -abs(g.value))
     return groups

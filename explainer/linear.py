@@ -12,7 +12,7 @@ from numpy.typing import NDArray
 from explainer.catalogue import LabelInfo
 from explainer.featurizer import Featurizer, Row
 from explainer.featurizer_compile import compile_column_transformer
-from explainer.text import Token, words
+from explainer.text import Token
 
 __all__ = ["LinearModel", "compile_model", "softmax"]
 
@@ -60,15 +60,6 @@ class LinearModel:
         if acc.size:
             out = out + row.account @ self.coef_t[acc]
         return np.asarray(out, dtype=np.float64)
-
-    def predict(self, text: str, fields: Mapping[str, object]) -> str:
-        """The label this model gives the ticket, featurized afresh."""
-        cols, vals = self.featurizer.vector(words(text))
-        out = self.intercept + vals @ self.coef_t[cols]
-        acc = self.featurizer.account_cols
-        if acc.size:
-            out = out + self.featurizer.account_values(fields) @ self.coef_t[acc]
-        return self.classes[int(np.argmax(out))]
 
 
 def softmax(z: NDArray[np.float64]) -> NDArray[np.float64]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from explainer.featurizer import Row
+from explainer.featurizer import Row, tf_idf
 from explainer.linear import LinearModel
 from explainer.text import words
 
@@ -108,9 +108,7 @@ class Rerun:
         self, at: NDArray[np.intp], counts: NDArray[np.float64]
     ) -> NDArray[np.float64]:
         """TF times IDF of the row's columns ``at`` with new ``counts`` (0 gives 0)."""
-        safe = np.maximum(counts, 1.0)
-        tf = np.where(self._sublinear[at], np.log(safe) + 1.0, safe)
-        return np.where(counts > 0, tf * self._idf[at], 0.0)
+        return tf_idf(counts, self._idf[at], self._sublinear[at])
 
     def _bridging(self, new: list[str], kept: list[int]) -> list[int]:
         """Columns of word n-grams that span a deletion: new in the edited text."""

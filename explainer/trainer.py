@@ -13,7 +13,7 @@ import pandas as pd
 from explainer.attribution import explain_row
 from explainer.catalogue import DEMO_INTENTS, DEMO_PRIORITIES, LabelInfo, labels_for
 from explainer.datasets import LabelledData
-from explainer.grouping import group_attributions
+from explainer.grouping import Layout, group_attributions
 from explainer.linear import compile_model
 from explainer.pipeline import ACCOUNT_CATEGORICAL, ACCOUNT_NUMERIC, ModelSpec
 from explainer.registry import write_version
@@ -133,7 +133,8 @@ def _importance(
         text = str(rec["text"])
         row = model.row(text, rec)
         attr = explain_row(model, row)
-        for g in group_attributions(model, row, attr, text, text.index("\n"), rec):
+        layout = Layout.of(row.tokens, text, text.index("\n"))
+        for g in group_attributions(model, row, attr, layout, rec):
             key = g.feature if g.kind == "text" else str(g.field)
             totals[key] = totals.get(key, 0.0) + abs(g.value)
     top = sorted(totals.items(), key=lambda kv: -kv[1])[:20]
