@@ -26,11 +26,12 @@ from typing import Any
 
 from sqlalchemy import insert
 
-from explainer import corpus
-from explainer.store.audit_search import SearchQuery, search
+from explainer.oversight.query import SearchQuery
 from explainer.store.auditor_schema import review_resolutions
 from explainer.store.ids import new_ulid
 from explainer.store.schema import decisions, review_requests
+from explainer.store.search import search
+from explainer.training import corpus
 
 BUDGET_MS = 200.0
 CHANNELS = ("email", "chat", "phone", "web", "social")
@@ -41,10 +42,10 @@ REGIONS = ("EU", "US", "APAC", "LATAM")
 
 def _templates(models: Path, n: int) -> list[dict[str, Any]]:
     """Summary rows of ``n`` real decisions (the demo models on generated tickets)."""
-    from explainer.decide import Decider
-    from explainer.registry import load_models
+    from explainer.explain.decide import Decider
+    from explainer.model.registry import load_models
+    from explainer.privacy import personal
     from explainer.schemas import TicketIn
-    from explainer.store import personal
     from explainer.store.decisions import _summary
 
     decider = Decider(load_models(models))
@@ -156,7 +157,7 @@ def main() -> None:
 
     from explainer.store.accounts import Accounts
     from explainer.web.app import build_app
-    from explainer.web.auditor_pages import parse_query
+    from explainer.web.auditor.pages import parse_query
 
     tmp = Path(tempfile.mkdtemp(prefix="audit-bench-"))
     app = build_app(

@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 
 from bench.common import Timing, timed
-from explainer.attribution import explain_row
-from explainer.grouping import Layout, group_attributions
-from explainer.linear import LinearModel
+from explainer.explain.attribution import explain_row
+from explainer.explain.grouping import Layout, group_attributions
+from explainer.model.linear import LinearModel
 
 with warnings.catch_warnings():
     # shap imports matplotlib, whose colour maps warn on import: not ours to fix.
@@ -130,7 +130,7 @@ def lime_text(model: LinearModel, cases: Sequence[Case], samples: int) -> Result
 
 def kernel(model: LinearModel, cases: Sequence[Case], samples: int | str) -> Result:
     """KernelExplainer over word presence, background the empty message, logit margin."""
-    from explainer.text import tokenize
+    from explainer.model.text import tokenize
 
     f = _proba(model)
 

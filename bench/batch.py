@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 from scipy.sparse import csr_matrix
 
-from explainer.attribution import explain_row
-from explainer.linear import LinearModel
+from explainer.explain.attribution import explain_row
+from explainer.model.linear import LinearModel
 
 
 def margins(

@@ -14,12 +14,13 @@ from typing import Any
 
 import numpy as np
 
-from explainer import corpus, trainer
-from explainer.config import models_dir as default_models_dir
-from explainer.datasets import demo_data
-from explainer.linear import LinearModel
-from explainer.registry import current_version, load_models
+from explainer.model.linear import LinearModel
+from explainer.model.registry import current_version, load_models
 from explainer.schemas import TicketIn
+from explainer.settings import Settings
+from explainer.training import corpus
+from explainer.training import train as trainer
+from explainer.training.datasets import demo_data
 
 BENCH_SEED = 4242  # not the training seed: the tickets are new to the models
 
@@ -57,7 +58,7 @@ def models(
     path: Path | None, rows: int, log: Callable[[str], None]
 ) -> tuple[dict[str, LinearModel], str]:
     """The current models under ``path`` (or models/), else demo models trained now."""
-    where = path or default_models_dir()
+    where = path or Settings().models_dir
     if all(current_version(where, n) for n in ("intent", "priority")):
         return load_models(where), f"{where} (current versions)"
     log(f"no current models under {where}: training demo models on {rows:,} tickets")

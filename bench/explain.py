@@ -24,12 +24,12 @@ from pathlib import Path
 
 from bench import baselines, batch, common
 from bench.report import markdown, table
-from explainer.attribution import explain_row
-from explainer.datasets import demo_data
-from explainer.decide import Decider, RedactedTicket
-from explainer.grouping import Layout, group_attributions
+from explainer.explain.attribution import explain_row
+from explainer.explain.decide import Decider, RedactedTicket
+from explainer.explain.grouping import Layout, group_attributions
+from explainer.model.text import join_fields
 from explainer.schemas import TicketIn
-from explainer.text import join_fields
+from explainer.training.datasets import demo_data
 
 TARGET_MS = 1.0
 

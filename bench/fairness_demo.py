@@ -30,13 +30,13 @@ from typing import Any
 import pandas as pd
 from werkzeug.serving import make_server
 
-from explainer import trainer
-from explainer.datasets import ColumnMap, read_csv_data
-from explainer.fairness import FairnessReport, fairness_report
-from explainer.seeding import SeedColumns, SeedResult, ticket_of, timestamps
-from explainer.store.accounts import Accounts, recording
-from explainer.store.oversight import fairness_rows
+from explainer.oversight.fairness import FairnessReport, fairness_report
+from explainer.service.seeding import SeedColumns, SeedResult, ticket_of, timestamps
+from explainer.store.accounts import Accounts
+from explainer.store.reports import fairness_rows
 from explainer.store.resolutions import resolve
+from explainer.training import train as trainer
+from explainer.training.datasets import ColumnMap, read_csv_data
 from explainer.web.app import build_app
 
 __all__ = ["DATA", "Demo", "language_figures", "run"]
@@ -90,7 +90,7 @@ def _seed(app: Any, held: pd.DataFrame, seed: int) -> tuple[int, int]:
         stored += 1
         if rng.random() < REVIEWED_SHARE:
             truth = {"intent": row["queue"], "priority": row["priority"]}
-            with recording(service.store) as rec:
+            with service.store.recording() as rec:
                 resolve(rec, saved["id"], "simulated-review", truth, None, "simulated")
             reviewed += 1
         if stored % 250 == 0:

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from explainer.decide import Decider
-from explainer.registry import load_models
+from explainer.explain.decide import Decider
+from explainer.model.registry import load_models
 from explainer.schemas import TicketIn
 
 __all__ = ["Batch", "run_batch"]

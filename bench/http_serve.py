@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 
-from explainer.cli_web import _run_gunicorn
+from explainer.cli.serve import _run_gunicorn
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from explainer import corpus
+from explainer.settings import Settings
 from explainer.store import Store
 from explainer.store.testing import fresh_schema, postgres_unavailable, postgres_url_for_tests
+from explainer.training import corpus
 
 __all__ = ["api_key", "bodies", "database", "why_paths"]
 
@@ -42,7 +43,7 @@ def database(kind: str, work: Path) -> Iterator[str | None]:
 
 def api_key(config: dict[str, Any]) -> str:
     """Migrate the database and create a ``decisions:write`` + ``read`` key."""
-    store = Store.from_config(config)
+    store = Store.from_settings(Settings.load(config))
     try:
         store.upgrade()
         plaintext, _ = store.create_api_key("bench", ["decisions:write", "decisions:read"])

@@ -19,7 +19,7 @@ import pandas as pd
 from flask import Flask, Response, jsonify, request
 from sqlalchemy import JSON, Column, DateTime, Engine, Float, MetaData, String, Table, insert
 
-from explainer.registry import load_models
+from explainer.model.registry import load_models
 from explainer.store.engine import make_engine
 
 __all__ = ["create_app"]

@@ -13,8 +13,10 @@ from pydantic import (
     model_validator,
 )
 
-__all__ = ["MAX_TEXT", "Channel", "CustomerIn", "Plan", "TicketIn", "clean_text"]
+__all__ = ["MAX_TEXT", "SCOPES", "Channel", "CustomerIn", "Plan", "TicketIn", "clean_text"]
 
+# What an API key may do; "admin" implies the others.
+SCOPES = ("decisions:write", "decisions:read", "admin")
 MAX_TEXT = 20_000  # characters per field; documented in the API and the README
 Channel = Literal["email", "chat", "phone", "web", "social"]
 Plan = Literal["free", "pro", "business", "enterprise"]

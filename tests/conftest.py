@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from evaluation_data import IN_CI, SHARED, shared_data  # noqa: F401  (re-exported)
 
-from explainer import trainer
-from explainer.datasets import demo_data
-from explainer.decide import Decider
-from explainer.registry import load_models
+from explainer.explain.decide import Decider
+from explainer.model.registry import load_models
+from explainer.training import train as trainer
+from explainer.training.datasets import demo_data
 
 
 @pytest.fixture(scope="session")

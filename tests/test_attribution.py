@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from explainer.attribution import METHOD, OUTPUT_SPACE, MarginAttribution, explain_row
-from explainer.datasets import demo_data
-from explainer.featurizer import Row
-from explainer.linear import LinearModel, softmax
-from explainer.registry import load_models
+from explainer.explain.attribution import METHOD, OUTPUT_SPACE, MarginAttribution, explain_row
+from explainer.model.featurizer import Row
+from explainer.model.linear import LinearModel, softmax
+from explainer.model.registry import load_models
+from explainer.training.datasets import demo_data
 
 with warnings.catch_warnings():
     # shap imports matplotlib, whose colour maps warn on import: not ours to fix.

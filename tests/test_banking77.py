@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 from evaluation_data import shared_data
 
-from explainer.cli import main
-from explainer.registry import load_card
+from explainer.cli.main import main
+from explainer.model.registry import load_card
 
 
 @pytest.mark.slow

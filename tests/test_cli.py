@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 from click.testing import CliRunner
 
-from explainer.cli import main
-from explainer.datasets import demo_data
+from explainer.cli.main import main
+from explainer.training.datasets import demo_data
 
 DECISION_KEYS = {"id", "created_at", "ticket", "intent", "priority", "customer", "links"}
 BLOCK_KEYS = {"label", "display", "confidence", "model", "explanation"}

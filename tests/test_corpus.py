@@ -7,11 +7,11 @@ from collections import Counter
 
 import pytest
 
-from explainer import corpus
-from explainer.catalogue import DEMO_INTENTS, DEMO_PRIORITIES
-from explainer.corpus_phrases import BODIES
-from explainer.redaction import redact
+from explainer.model.catalogue import DEMO_INTENTS, DEMO_PRIORITIES
+from explainer.privacy.redaction import redact
 from explainer.schemas import TicketIn
+from explainer.training import corpus
+from explainer.training.phrases import BODIES
 
 SPEC_FIELDS = {
     "ticket_id",

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from explainer.fairness import (
+from explainer.oversight.fairness import (
     FOUR_FIFTHS,
     NOT_GIVEN,
     AttributeReport,

@@ -11,14 +11,14 @@ from evaluation_data import shared_data
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from explainer.datasets import demo_data, model_frame
-from explainer.featurizer import Featurizer
-from explainer.featurizer_compile import compile_column_transformer
-from explainer.linear import LinearModel
-from explainer.pipeline import build_pipeline
-from explainer.registry import load_models
-from explainer.text import words
-from explainer.trainer import spec_for_columns
+from explainer.model.compile import compile_column_transformer
+from explainer.model.featurizer import Featurizer
+from explainer.model.linear import LinearModel
+from explainer.model.registry import load_models
+from explainer.model.text import words
+from explainer.training.datasets import demo_data, model_frame
+from explainer.training.pipeline import build_pipeline
+from explainer.training.train import spec_for_columns
 
 TOL = 1e-12
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from explainer.importance import attribution_sizes, importance_by_version, iso_week
+from explainer.oversight.importance import attribution_sizes, importance_by_version, iso_week
 
 MON = datetime(2026, 11, 2, 10, tzinfo=UTC)  # ISO week 45
 NEXT = datetime(2026, 11, 9, 10, tzinfo=UTC)  # ISO week 46

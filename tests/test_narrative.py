@@ -11,12 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from explainer import corpus, fakes, narrative
-from explainer.decide import Decider
-from explainer.grouping import Group
-from explainer.redaction import PLACEHOLDER_RE
+from explainer.explain.decide import Decider
+from explainer.explain.grouping import Group
+from explainer.model.text import join_fields, tokenize
+from explainer.privacy.redaction import PLACEHOLDER_RE
 from explainer.schemas import TicketIn
-from explainer.text import join_fields, tokenize
+from explainer.training import corpus, fakes
+from explainer.wording import narrative
 
 QUOTE_RE = re.compile("\u201c([^\u201c\u201d]*)\u201d")
 SENTENCES = sorted(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from explainer.narrative_review import review_outcome
+from explainer.wording.review import review_outcome
 
 DISPLAYS = {"intent": {"refund": "Refund request", "billing": "Billing"}, "priority": {}}
 

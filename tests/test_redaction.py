@@ -11,8 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from explainer import fakes
-from explainer.redaction import (
+from explainer.privacy.redaction import (
     PLACEHOLDER_RE,
     PLACEHOLDERS,
     _literal_pattern,
@@ -20,6 +19,7 @@ from explainer.redaction import (
     _name_variants,
     redact,
 )
+from explainer.training import fakes
 
 # --- one kind at a time ---------------------------------------------------------------
 

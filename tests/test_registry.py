@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from explainer.errors import ModelIntegrityError
-from explainer.registry import current_version, load_model, load_models, sha256_file
+from explainer.model.registry import current_version, load_model, load_models, sha256_file
 
 
 @pytest.fixture

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from explainer.datasets import demo_data
-from explainer.linear import LinearModel
-from explainer.registry import load_models
-from explainer.rerun import Rerun, kept_positions
-from explainer.text import Token, tokenize
+from explainer.explain.rerun import Rerun, kept_positions
+from explainer.model.linear import LinearModel
+from explainer.model.registry import load_models
+from explainer.model.text import Token, tokenize
+from explainer.training.datasets import demo_data
 
 TOL = 1e-12
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from explainer.cli import main
-from explainer.seeding import timestamps
+from explainer.cli.main import main
+from explainer.service.seeding import timestamps
+from explainer.settings import Settings
 from explainer.store import Store
 
 ROWS = [
@@ -95,7 +96,9 @@ def test_seed_stores_valid_rows_and_reports_the_rest(
     assert result.exit_code == 0, result.output
     assert "stored 3 decisions; skipped 2 invalid row(s)" in result.output
     assert "1 row(s) with an unknown plan got the default" in result.output
-    store = Store.from_config({"DATABASE_URL": db, "INSTANCE_PATH": str(tmp_path / "inst")})
+    store = Store.from_settings(
+        Settings.load({"DATABASE_URL": db, "INSTANCE_PATH": str(tmp_path / "inst")})
+    )
     rows, total = store.search_decisions(limit=10)
     store.dispose()
     assert total == 3

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.feature_extraction.text import CountVectorizer
 
-from explainer.text import (
+from explainer.model.text import (
     CharWbNgrams,
     WordNgrams,
     char_wb_ngrams,

@@ -9,12 +9,13 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner, Result
 
-from explainer import corpus, trainer
-from explainer.cli import main
-from explainer.datasets import demo_data
-from explainer.pipeline import ModelSpec
-from explainer.registry import current_version, load_card, load_model
-from explainer.training import baseline_fields, metrics
+from explainer.cli.main import main
+from explainer.model.registry import current_version, load_card, load_model
+from explainer.training import corpus
+from explainer.training import train as trainer
+from explainer.training.datasets import demo_data
+from explainer.training.fit import baseline_fields, metrics
+from explainer.training.pipeline import ModelSpec
 
 
 def _train(out: Path, data: Path, *extra: str) -> Result:

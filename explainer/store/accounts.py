@@ -11,9 +11,6 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -22,10 +19,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, insert, select, update
 
 from explainer.errors import ConflictError, NotFoundError, ValidationFailed
-from explainer.store.auditor_schema import ROLES, login_attempts, sessions, users
-from explainer.store.engine import writing
+from explainer.oversight.roles import ROLES, LoginResult, User
+from explainer.store.auditor_schema import login_attempts, sessions, users
 from explainer.store.ids import new_id
-from explainer.store.log import Recorder
+from explainer.store.ledger.log import Recorder
 
 if TYPE_CHECKING:
     from explainer.store.store import Store
@@ -36,10 +33,6 @@ __all__ = [
     "SESSION_MAX_HOURS",
     "THROTTLE_WINDOW",
     "Accounts",
-    "LoginResult",
-    "User",
-    "recording",
-    "role_allows",
 ]
 
 MAX_FAILURES = 5
@@ -48,38 +41,6 @@ SESSION_MAX_HOURS = 12  # an absolute limit on top of the idle timeout
 MIN_PASSWORD = 10
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
 _TOUCH_EVERY = timedelta(seconds=15)  # last_seen is refreshed at most this often
-
-
-@dataclass(frozen=True)
-class User:
-    """A signed-in console user."""
-
-    id: str
-    username: str
-    role: str
-
-
-@dataclass(frozen=True)
-class LoginResult:
-    """``user`` on success; ``throttled`` when too many recent failures block the attempt."""
-
-    user: User | None
-    throttled: bool = False
-
-
-def role_allows(role: str, needed: str) -> bool:
-    """Roles nest: admin includes reviewer includes auditor."""
-    return role in ROLES and ROLES.index(role) >= ROLES.index(needed)
-
-
-@contextmanager
-def recording(store: Store) -> Iterator[Recorder]:
-    """A write transaction that appends log records, checkpointing on the store's cadence."""
-    with writing(store.engine) as conn:
-        rec = Recorder(conn)
-        yield rec
-    if rec.crossed(store.checkpoint_every):
-        store.checkpoint()
 
 
 def _now() -> datetime:
@@ -123,7 +84,7 @@ class Accounts:
             "disabled": False,
             "created_at": _now(),
         }
-        with recording(self.store) as rec:
+        with self.store.recording() as rec:
             taken = rec.conn.execute(select(users.c.id).where(users.c.username == name)).first()
             if taken is not None:
                 raise ConflictError(f"a user named {name!r} already exists")
@@ -134,7 +95,7 @@ class Accounts:
     def set_disabled(self, username: str, disabled: bool, actor: str) -> None:
         """Disable (ending every session) or re-enable a user; logged."""
         name = normalise_username(username)
-        with recording(self.store) as rec:
+        with self.store.recording() as rec:
             found = rec.conn.execute(select(users).where(users.c.username == name)).mappings()
             row = found.first()
             if row is None:

@@ -27,7 +27,6 @@ __all__ = [
     "AUDITOR_APPEND_ONLY",
     "AUDITOR_RECORDS",
     "AUDIT_INDEX",
-    "ROLES",
     "account_events",
     "auditor_drop_triggers_sql",
     "auditor_trigger_sql",
@@ -37,7 +36,6 @@ __all__ = [
     "users",
 ]
 
-ROLES = ("auditor", "reviewer", "admin")  # each includes the ones before it
 # Columns of the covering index ``ix_decisions_audit`` that the console's search reads.
 AUDIT_INDEX = (
     "created_at",

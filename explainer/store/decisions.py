@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, func, insert, select
 
 from explainer.errors import ConflictError, ValidationFailed
-from explainer.store import personal
+from explainer.privacy import personal
 from explainer.store.ids import new_id
-from explainer.store.log import Recorder, canonical, iso
+from explainer.store.ledger.log import Recorder, canonical, iso
 from explainer.store.schema import decisions, idempotency_keys, payloads
 
 __all__ = ["FILTERS", "SUMMARY_COLUMNS", "get", "save", "search"]

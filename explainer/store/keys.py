@@ -12,13 +12,13 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, bindparam, select
 
 from explainer.errors import ValidationFailed
+from explainer.schemas import SCOPES
 from explainer.store.ids import new_ulid
-from explainer.store.log import Recorder
+from explainer.store.ledger.log import Recorder
 from explainer.store.schema import api_key_revocations, api_keys
 
-__all__ = ["PREFIX", "SCOPES", "ApiKey", "authenticate", "create", "revoke"]
+__all__ = ["PREFIX", "ApiKey", "authenticate", "create", "revoke"]
 
-SCOPES = frozenset({"decisions:write", "decisions:read", "admin"})
 PREFIX = "exk_"
 _ID_LEN = 26
 
@@ -38,7 +38,7 @@ def _digest(plaintext: str) -> str:
 
 def create(rec: Recorder, name: str, scopes: list[str]) -> tuple[str, str]:
     """Store a new key; return ``(plaintext, key_id)``. The plaintext is never stored."""
-    unknown = sorted(set(scopes) - SCOPES)
+    unknown = sorted(set(scopes) - set(SCOPES))
     if unknown or not scopes or not name.strip():
         errors = [{"field": "scopes", "message": f"unknown scope {s!r}"} for s in unknown]
         raise ValidationFailed(

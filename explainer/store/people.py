@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Select, Table, bindparam, select
 
 from explainer.errors import NotFoundError
 from explainer.store.ids import new_id
-from explainer.store.log import Recorder, iso
+from explainer.store.ledger.log import Recorder, iso
 from explainer.store.schema import (
     decisions,
     feedback,

@@ -27,7 +27,7 @@ from explainer.store import decisions as decision_rows
 from explainer.store import people
 from explainer.store.auditor_schema import review_resolutions
 from explainer.store.ids import new_id
-from explainer.store.log import Recorder, iso
+from explainer.store.ledger.log import Recorder, iso
 from explainer.store.schema import decisions, payloads, review_requests
 
 __all__ = [

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, select, text
 
 from explainer.errors import NotFoundError
-from explainer.store import decisions, keys, merkle, people, privacy, resolutions
+from explainer.oversight.query import SearchQuery
+from explainer.settings import Settings
+from explainer.store import decisions, erasure, keys, people, reports, resolutions, search
 from explainer.store.engine import make_engine, migrate, writing
 from explainer.store.keys import ApiKey
-from explainer.store.log import Frontier, Recorder, Signer, make_checkpoint
+from explainer.store.ledger import merkle
+from explainer.store.ledger.log import Frontier, Recorder, Signer, make_checkpoint
+from explainer.store.ledger.verify import VerifyResult, verify
 from explainer.store.schema import checkpoints, log_leaves
-from explainer.store.verify import VerifyResult, verify
 
 __all__ = ["Store"]
 
@@ -37,12 +39,11 @@ class Store:
         self._frontier_lock = threading.Lock()
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> Store:
-        """Build from DATABASE_URL, INSTANCE_PATH, CHECKPOINT_EVERY and RETENTION_DAYS."""
-        engine = make_engine(str(config.get("DATABASE_URL") or "sqlite:///var/explainer.db"))
-        signer = Signer.in_folder(Path(config.get("INSTANCE_PATH") or "var"))
-        every = int(config.get("CHECKPOINT_EVERY") or 100)
-        return cls(engine, signer, every, int(config.get("RETENTION_DAYS") or 365))
+    def from_settings(cls, settings: Settings) -> Store:
+        """The database, log signing key and cadences the settings name."""
+        engine = make_engine(settings.database_url)
+        signer = Signer.in_folder(settings.instance_path)
+        return cls(engine, signer, settings.checkpoint_every, settings.retention_days)
 
     def upgrade(self) -> None:
         """Run the migrations up to the newest revision."""
@@ -62,7 +63,8 @@ class Store:
         self.engine.dispose()
 
     @contextmanager
-    def _write(self) -> Iterator[Recorder]:
+    def recording(self) -> Iterator[Recorder]:
+        """A write transaction that appends log records, checkpointing on the cadence."""
         with writing(self.engine) as conn:
             rec = Recorder(conn)
             yield rec
@@ -79,7 +81,7 @@ class Store:
         api_key_id: str | None = None,
     ) -> tuple[dict[str, Any], bool]:
         """Append a decision (one transaction); replay or refuse a reused idempotency key."""
-        with self._write() as rec:
+        with self.recording() as rec:
             return decisions.save(rec, decision, idempotency_key, request_hash, api_key_id)
 
     def get_decision(self, decision_id: str) -> dict[str, Any] | None:
@@ -97,12 +99,12 @@ class Store:
     # API keys
     def create_api_key(self, name: str, scopes: list[str]) -> tuple[str, str]:
         """A new key as ``(plaintext, key_id)``; only its hash is kept."""
-        with self._write() as rec:
+        with self.recording() as rec:
             return keys.create(rec, name, scopes)
 
     def revoke_api_key(self, key_id: str) -> bool:
         """Revoke a key; False when unknown or already revoked."""
-        with self._write() as rec:
+        with self.recording() as rec:
             return keys.revoke(rec, key_id)
 
     def authenticate(self, plaintext: str) -> ApiKey | None:
@@ -113,12 +115,12 @@ class Store:
     # what a person adds
     def add_review_request(self, decision_id: str, comment: str | None) -> dict[str, Any]:
         """Record a request for human review; NotFoundError for an unknown decision."""
-        with self._write() as rec:
+        with self.recording() as rec:
             return people.add_review(rec, decision_id, comment)
 
     def add_feedback(self, decision_id: str, helpful: bool, comment: str | None) -> dict[str, Any]:
         """Record whether the explanation helped; NotFoundError for an unknown decision."""
-        with self._write() as rec:
+        with self.recording() as rec:
             return people.add_feedback(rec, decision_id, helpful, comment)
 
     def reviews_for(self, decision_id: str) -> list[dict[str, Any]]:
@@ -134,7 +136,7 @@ class Store:
 
     def revoke_link(self, decision_id: str) -> None:
         """Revoke the decision's customer link (a logged record; repeats are no-ops)."""
-        with self._write() as rec:
+        with self.recording() as rec:
             people.revoke_link(rec, decision_id)
 
     def customer_view(
@@ -153,6 +155,54 @@ class Store:
         """Whether the decision's customer link has been revoked."""
         with self.engine.connect() as conn:
             return people.link_revoked(conn, decision_id)
+
+    # the console's reads and a reviewer's resolution
+    def search(self, query: SearchQuery) -> tuple[list[dict[str, Any]], int]:
+        """One page of the console's decision search, and the total count."""
+        with self.engine.connect() as conn:
+            return search.search(conn, query)
+
+    def search_all(self, query: SearchQuery) -> Iterator[dict[str, Any]]:
+        """Every decision the search matches, streamed over one connection (exports)."""
+        with self.engine.connect() as conn:
+            yield from reports.search_all(conn, query)
+
+    def fairness_rows(self, since: datetime | None, until: datetime | None) -> list[dict[str, Any]]:
+        """Per-decision rows for the fairness report in a time window."""
+        with self.engine.connect() as conn:
+            return reports.fairness_rows(conn, since, until)
+
+    def attribution_items(self, model: str) -> list[tuple[str, datetime, dict[str, float]]]:
+        """Stored attributions of one model, for global importance and drift."""
+        with self.engine.connect() as conn:
+            return list(reports.attribution_items(conn, model))
+
+    def resolutions_for(self, decision_id: str) -> list[dict[str, Any]]:
+        """Reviewers' resolutions of one decision, oldest first."""
+        with self.engine.connect() as conn:
+            return resolutions.resolutions_for(conn, decision_id)
+
+    def review_queue(self, limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
+        """Open customer requests first, then unreviewed decisions that need a person."""
+        with self.engine.connect() as conn:
+            return resolutions.queue(conn, limit, offset)
+
+    def resolve_review(
+        self,
+        decision_id: str,
+        reviewer: str,
+        labels: dict[str, Any],
+        note: str | None,
+        outcome: str,
+    ) -> None:
+        """Record a reviewer's confirmation or correction (a logged record)."""
+        with self.recording() as rec:
+            resolutions.resolve(rec, decision_id, reviewer, labels, note, outcome)
+
+    def reviewed(self) -> list[dict[str, Any]]:
+        """Reviewed decisions with their final labels (the retraining export)."""
+        with self.engine.connect() as conn:
+            return resolutions.reviewed(conn)
 
     # accountability and privacy
     def checkpoint(self) -> dict[str, Any]:
@@ -214,15 +264,15 @@ class Store:
 
     def erase_customer(self, customer_id: str) -> dict[str, Any]:
         """Remove a customer's personal payload, revoke their links, log the erasure."""
-        with self._write() as rec:
-            return privacy.erase_customer(rec, customer_id)
+        with self.recording() as rec:
+            return erasure.erase_customer(rec, customer_id)
 
     def purge(self, now: datetime | None = None) -> dict[str, Any]:
         """Remove personal payload older than RETENTION_DAYS; report counts."""
-        with self._write() as rec:
-            return privacy.purge(rec, now or datetime.now(UTC), self.retention_days)
+        with self.recording() as rec:
+            return erasure.purge(rec, now or datetime.now(UTC), self.retention_days)
 
     def export_customer(self, customer_id: str) -> dict[str, Any]:
         """Everything held about one customer, as JSON-ready data."""
         with self.engine.connect() as conn:
-            return privacy.export_customer(conn, customer_id, self.retention_days)
+            return erasure.export_customer(conn, customer_id, self.retention_days)

@@ -1,62 +1,61 @@
-"""Application wiring: configuration, the service, blueprints, errors, headers, metrics."""
+"""Application wiring: settings, the service, blueprints, errors, headers, metrics."""
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Mapping
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, jsonify
 from jinja2 import StrictUndefined
 
-from explainer.config import load_config
-from explainer.service import Service, settle_secret_key
-from explainer.web import api, metrics, openapi, oversight, problems, security
+from explainer.service import Service
+from explainer.settings import Settings
+from explainer.web import metrics, problems, security
+from explainer.web.api import openapi
+from explainer.web.api import routes as api
+from explainer.web.auditor import views as auditor
+from explainer.web.context import EXTENSION, service
+from explainer.web.customer import demo
+from explainer.web.customer import views as customer
 
-__all__ = ["TEMPLATES", "build_app"]
+__all__ = ["build_app", "template_folder"]
 
 PACKAGE = Path(__file__).resolve().parents[1]
-TEMPLATES = PACKAGE.parent / "templates"
 
 
-def build_app(config: dict[str, Any] | None = None) -> Flask:
+def template_folder() -> Path:
+    """The installed templates, or the checkout's top-level ``templates/`` (their source)."""
+    installed = Path(str(files("explainer"))) / "templates"
+    return installed if installed.is_dir() else PACKAGE.parent / "templates"
+
+
+def build_app(settings: Settings | Mapping[str, Any] | None = None) -> Flask:
     """Build one application: models are loaded once here, never at import time."""
-    settings = load_config(config)
-    settings["SECRET_KEY"] = settle_secret_key(settings)
+    if not isinstance(settings, Settings):
+        settings = Settings.load(settings)
     # root_path and instance_path are explicit: an editable install may import the package
     # as a namespace, whose relative path entry makes Flask's own lookup fail.
     app = Flask(
         "explainer",
         root_path=str(PACKAGE),
-        instance_path=str(Path(settings["INSTANCE_PATH"]).resolve()),
-        template_folder=str(TEMPLATES),
+        instance_path=str(settings.instance_path.resolve()),
+        template_folder=str(template_folder()),
     )
-    app.config.update(settings)
+    app.config.update(SECRET_KEY=settings.secret, MAX_CONTENT_LENGTH=settings.max_content_length)
     app.jinja_env.autoescape = True
     app.jinja_env.undefined = StrictUndefined
-    app.extensions["explainer"] = Service.from_config(settings)
+    app.extensions[EXTENSION] = Service.from_settings(settings)
     problems.init_app(app)
     security.init_app(app)
     metrics.init_app(app)
-    _register_blueprints(app, settings)
-    oversight.init_app(app)  # the audit console's reports
+    for blueprint in (api.bp, openapi.bp, customer.bp, auditor.bp):
+        app.register_blueprint(blueprint)
+    if settings.demo:
+        app.register_blueprint(demo.bp)
     _register_probes(app)
     return app
-
-
-def _register_blueprints(app: Flask, settings: dict[str, Any]) -> None:
-    from explainer.web import auditor, customer
-
-    app.register_blueprint(api.bp)
-    app.register_blueprint(openapi.bp)
-    app.register_blueprint(customer.bp)
-    app.register_blueprint(auditor.bp)
-    if settings.get("DEMO"):
-        try:
-            demo = importlib.import_module("explainer.web.demo")
-        except ModuleNotFoundError:  # the demo blueprint is optional
-            return
-        app.register_blueprint(demo.bp)
 
 
 def _register_probes(app: Flask) -> None:
@@ -64,8 +63,7 @@ def _register_probes(app: Flask) -> None:
         return jsonify({"status": "ok"})
 
     def readyz() -> tuple[Response, int]:
-        service: Service = app.extensions["explainer"]
-        checks = service.ready()
+        checks = service().ready()
         ok = all(checks.values())
         body = {"status": "ok" if ok else "unavailable", "checks": checks}
         return jsonify(body), 200 if ok else 503

@@ -10,7 +10,9 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 
-from flask import Flask, Response, current_app, g
+from flask import Flask, Response, g
+
+from explainer.web.context import settings
 
 __all__ = ["content_security_policy", "csp_nonce", "init_app"]
 
@@ -53,8 +55,8 @@ def _make_nonce() -> None:
 
 
 def _headers(response: Response) -> Response:
-    config = current_app.config
-    origins = [str(o) for o in config.get("WIDGET_ORIGINS") or []]
+    config = settings()
+    origins = config.widget_origins
     h = response.headers
     h["Content-Security-Policy"] = content_security_policy(csp_nonce(), origins)
     h["X-Content-Type-Options"] = "nosniff"
@@ -62,6 +64,6 @@ def _headers(response: Response) -> Response:
     h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if not origins:
         h["X-Frame-Options"] = "DENY"  # for browsers that ignore frame-ancestors
-    if str(config.get("PUBLIC_URL", "")).startswith("https://"):
+    if config.public_url.startswith("https://"):
         h["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     return response

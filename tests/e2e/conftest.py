@@ -98,7 +98,8 @@ def site(models_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     app.extensions["explainer"].store.upgrade()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     url = f"http://127.0.0.1:{server.server_port}"
-    app.config["PUBLIC_URL"] = app.extensions["explainer"].config["PUBLIC_URL"] = url
+    service = app.extensions["explainer"]  # links name the port the server got
+    service.settings = service.settings.model_copy(update={"public_url": url})
     handler.explainer = url
     _serve(server), _serve(other)
     yield Site(url, other_url, app)

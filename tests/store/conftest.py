@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from explainer.settings import Settings
 from explainer.store import Store
 from explainer.store.testing import fresh_schema, postgres_unavailable, postgres_url_for_tests
 
@@ -51,7 +52,7 @@ def make_store(db_url: str, tmp_path: Path) -> Iterator[object]:
             "RETENTION_DAYS": 30,
             **config,
         }
-        store = Store.from_config(settings)
+        store = Store.from_settings(Settings.load(settings))
         store.upgrade()
         made.append(store)
         return store

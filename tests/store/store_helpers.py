@@ -6,10 +6,10 @@ from typing import Any
 
 from sqlalchemy import Engine, inspect, select
 
-from explainer import corpus
-from explainer.decide import Decider
+from explainer.explain.decide import Decider
 from explainer.schemas import TicketIn
 from explainer.store.schema import metadata
+from explainer.training import corpus
 
 
 def ticket(row: dict[str, Any], **override: Any) -> TicketIn:

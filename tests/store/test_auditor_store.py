@@ -12,7 +12,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.exc import DBAPIError
 
 from explainer.store import Store
-from explainer.store.accounts import Accounts, recording
+from explainer.store.accounts import Accounts
 from explainer.store.auditor_schema import account_events, review_resolutions
 from explainer.store.engine import make_engine, migrate
 from explainer.store.resolutions import resolutions_for, resolve, reviews_with_outcomes
@@ -75,7 +75,7 @@ def _decision(store: Store, decider: Any) -> dict[str, Any]:
 def test_console_records_are_append_only_leaves(store: Store, decider: Any) -> None:
     saved = _decision(store, decider)
     Accounts(store).create_user("ann", "a long password", "reviewer", actor="test")
-    with recording(store) as rec:
+    with store.recording() as rec:
         resolve(rec, saved["id"], "ann", {"priority": "urgent"}, "checked", "changed")
     for statement in (
         update(review_resolutions).values(action="confirm"),
@@ -90,7 +90,7 @@ def test_console_records_are_append_only_leaves(store: Store, decider: Any) -> N
 
 def test_an_edited_resolution_fails_verification(store: Store, decider: Any) -> None:
     saved = _decision(store, decider)
-    with recording(store) as rec:
+    with store.recording() as rec:
         done = resolve(rec, saved["id"], "ann", {"priority": "urgent"}, None, "changed")
     dialect = store.engine.dialect.name
     from explainer.store.auditor_schema import auditor_drop_triggers_sql
@@ -108,7 +108,7 @@ def test_resolution_answers_the_request_and_erasure_takes_the_note(
 ) -> None:
     saved = _decision(store, decider)
     request = store.add_review_request(saved["id"], "please look")
-    with recording(store) as rec:
+    with store.recording() as rec:
         resolve(rec, saved["id"], "ann", {}, "Jane Roe called", "confirmed")
     with store.engine.connect() as conn:
         reviews = reviews_with_outcomes(conn, saved["id"])

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from explainer.cli import main
+from explainer.cli.main import main
 from explainer.schemas import TicketIn
+from explainer.settings import Settings
 from explainer.store import Store
 
 
@@ -27,11 +28,13 @@ def test_cli_round(env: dict[str, str], decider: Any) -> None:
     )
     assert made.exit_code == 0, made.output
     key = made.stdout.strip().splitlines()[-1]
-    store = Store.from_config(
-        {
-            "DATABASE_URL": env["EXPLAINER_DATABASE_URL"],
-            "INSTANCE_PATH": env["EXPLAINER_INSTANCE_PATH"],
-        }
+    store = Store.from_settings(
+        Settings.load(
+            {
+                "DATABASE_URL": env["EXPLAINER_DATABASE_URL"],
+                "INSTANCE_PATH": env["EXPLAINER_INSTANCE_PATH"],
+            }
+        )
     )
     try:
         api_key = store.authenticate(key)

@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import func, select
 from store_helpers import decisions as make_decisions
 
-from explainer.decide import Decider
 from explainer.errors import ConflictError, NotFoundError
-from explainer.store import Store, log, merkle
+from explainer.explain.decide import Decider
+from explainer.store import Store
+from explainer.store.ledger import log, merkle
 from explainer.store.schema import decisions, log_leaves, payloads
 
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from store_helpers import dump_all, ticket
 
-from explainer import corpus
-from explainer.decide import Decider
+from explainer.explain.decide import Decider
 from explainer.store import Store
+from explainer.training import corpus
 
 CANARIES = {
     "subject": "zqxcanarysubject7731",

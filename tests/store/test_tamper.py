@@ -17,9 +17,9 @@ import pytest
 from sqlalchemy import Connection, MetaData, Table, delete, func, insert, select, text, update
 from store_helpers import decisions as make_decisions
 
-from explainer.decide import Decider
+from explainer.explain.decide import Decider
 from explainer.store import Store
-from explainer.store.log import Signer
+from explainer.store.ledger.log import Signer
 from explainer.store.schema import (
     RECORD_TABLES,
     checkpoints,

@@ -37,7 +37,7 @@ def console_app(db_url: str, models_dir: Path, tmp_path: Path, **extra: Any) -> 
 
 def accounts(app: Flask) -> Accounts:
     """The app's Accounts."""
-    found = app.extensions["explainer.accounts"]
+    found = app.extensions["explainer"].accounts
     assert isinstance(found, Accounts)
     return found
 

@@ -151,7 +151,6 @@ def _url(world: dict[str, Any], rule: Any, caller: str) -> str:
         "filename": {
             "auditor.static": "auditor.css",
             "customer.static": "why.css",
-            "oversight.static": "oversight.css",
         }.get(rule.endpoint, "missing.txt"),
     }
     path = str(rule.rule)

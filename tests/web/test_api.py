@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from web_helpers import PUBLIC_URL, SECRET, Keys, ticket
 
-from explainer.links import LinkSigner
+from explainer.service.links import LinkSigner
 
 SUBJECTS = [
     "Can't log in since this morning",

@@ -224,11 +224,11 @@ def test_next_only_follows_console_paths(app: Flask) -> None:
 def test_users_create_command(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
     from click.testing import CliRunner
 
-    from explainer.cli import main
+    from explainer.cli.main import main
 
-    config = app.config
-    monkeypatch.setenv("EXPLAINER_DATABASE_URL", config["DATABASE_URL"])
-    monkeypatch.setenv("EXPLAINER_INSTANCE_PATH", config["INSTANCE_PATH"])
+    settings = app.extensions["explainer"].settings
+    monkeypatch.setenv("EXPLAINER_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("EXPLAINER_INSTANCE_PATH", str(settings.instance_path))
     runner = CliRunner()
     args = ["users", "create", "--username", "Eve", "--role", "reviewer"]
     r = runner.invoke(main, [*args, "--password-stdin"], input=PASSWORD + "\n")

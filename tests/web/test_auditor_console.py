@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from explainer.store.auditor_schema import review_resolutions
 from explainer.store.schema import log_leaves
-from explainer.web.auditor_reviews import EXPORT_COLUMNS
+from explainer.web.auditor.reviews import EXPORT_COLUMNS
 
 JSON = {"Accept": "application/json"}
 TICKETS = [
@@ -81,7 +81,7 @@ def test_search_sorts_and_pages(app: Flask) -> None:
     by_conf = client.get("/audit/?sort=intent_confidence&dir=asc").get_data(as_text=True)
     confs = [int(p) for p in re.findall(r'<span class="conf">(\d+)%</span>', by_conf)[::2]]
     assert confs == sorted(confs)
-    from explainer.web import auditor_pages
+    from explainer.web.auditor import pages as auditor_pages
 
     auditor_pages.PER_PAGE, old = 2, auditor_pages.PER_PAGE
     try:
@@ -218,7 +218,7 @@ def test_erasure_removes_the_reviewer_note_and_the_log_still_verifies(app: Flask
 def test_export_is_a_training_csv(app: Flask, tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from explainer.cli import main
+    from explainer.cli.main import main
 
     reviewer = signed_in(app, "reviewer")
     choices = app.extensions["explainer"].cards

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from explainer.web.charts import MAX_ROWS, waterfall
+from explainer.web.auditor.charts import MAX_ROWS, waterfall
 
 
 def test_rows_run_from_base_to_output() -> None:

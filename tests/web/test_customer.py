@@ -12,7 +12,7 @@ from customer_helpers import JSON, SECRET, WIDGET_ORIGIN, csrf_of, customer_app,
 from flask import Flask
 from flask.testing import FlaskClient
 
-from explainer.links import LinkSigner
+from explainer.service.links import LinkSigner
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from customer_helpers import csrf_of, customer_app
 from flask import Flask
 from flask.testing import FlaskClient
 
-from explainer.web.demo import RATE, RateLimiter
+from explainer.web.customer.demo import RATE, RateLimiter
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from explainer.web.customer_page import page_view, review_state, segments, visible
+from explainer.web.customer.page import page_view, review_state, segments, visible
 
 
 def test_segments_mark_merged_spans_and_keep_all_text() -> None:

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from web_helpers import Keys, ticket
 
-from explainer.store import log as store_log
+from explainer.store.ledger import log as store_log
 from explainer.store.schema import decisions, log_leaves, payloads
 
 PROBLEM = "application/problem+json"

@@ -15,8 +15,7 @@ from auditor_helpers import console_app, signed_in
 from flask import Flask
 
 from explainer.schemas import TicketIn
-from explainer.seeding import timestamps
-from explainer.store.accounts import recording
+from explainer.service.seeding import timestamps
 from explainer.store.resolutions import resolve
 
 TEXTS = [
@@ -49,7 +48,7 @@ def app(db_url: str, models_dir: Path, tmp_path: Path, clean_env: None) -> Itera
         stored, _ = service.store.save_decision(service.decider.decide(ticket, now=times[i]))
         ids.append(stored["id"])
     service.store.add_review_request(ids[0], "please check")
-    with recording(service.store) as rec:
+    with service.store.recording() as rec:
         resolve(rec, ids[1], "rev", {"intent": None, "priority": "urgent"}, None, "changed")
     yield application
     service.close()
@@ -113,7 +112,7 @@ def test_decision_exports_follow_the_search_filters(app: Flask) -> None:
 
 
 def test_exports_page_past_the_search_limit(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("explainer.store.oversight.EXPORT_PAGE", 7)
+    monkeypatch.setattr("explainer.store.reports.EXPORT_PAGE", 7)
     client = signed_in(app, "auditor")
     rows = list(
         csv.DictReader(io.StringIO(client.get("/audit/decisions.csv").get_data(as_text=True)))

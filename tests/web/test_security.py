@@ -45,7 +45,8 @@ def test_nonce_is_fresh_per_request_and_reaches_templates(client: FlaskClient) -
 
 
 def test_widget_origins_may_frame_and_no_hsts_over_http(quick_app: Flask) -> None:
-    quick_app.config["PUBLIC_URL"] = "http://127.0.0.1:8000"
+    service = quick_app.extensions["explainer"]
+    service.settings = service.settings.model_copy(update={"public_url": "http://127.0.0.1:8000"})
     r = quick_app.test_client().get("/healthz")
     assert "frame-ancestors https://help.example.com" in r.headers["Content-Security-Policy"]
     assert "X-Frame-Options" not in r.headers

@@ -1,0 +1,135 @@
+"""Store commands: db upgrade, keys, links, audit verify, export, erase, purge."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from explainer.cli.context import serviced
+from explainer.schemas import SCOPES
+from explainer.service.admin import Admin
+
+__all__ = ["register"]
+
+
+def _run(action: Callable[[Admin], Any]) -> Any:
+    """Run ``action`` on the service's admin door; domain errors exit with code 2."""
+    with serviced() as service:
+        return action(service.admin)
+
+
+@click.group("db")
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply migrations up to the newest revision."""
+    click.echo("applying migrations...", err=True)
+    _run(lambda s: s.upgrade())
+    click.echo("database is up to date")
+
+
+@click.group("keys")
+def keys() -> None:
+    """API keys."""
+
+
+@keys.command("create")
+@click.option("--name", required=True, help="Who or what the key is for.")
+@click.option("--scope", "scopes", multiple=True, required=True, type=click.Choice(sorted(SCOPES)))
+def keys_create(name: str, scopes: tuple[str, ...]) -> None:
+    """Create a key; the key itself is printed alone on the last line (shown once)."""
+    plaintext, key_id = _run(lambda s: s.create_api_key(name, list(scopes)))
+    click.echo(f"created key {key_id} ({', '.join(scopes)}); store it now, it is not kept:")
+    click.echo(plaintext)
+
+
+@keys.command("revoke")
+@click.argument("key_id")
+def keys_revoke(key_id: str) -> None:
+    """Revoke a key by its id."""
+    if not _run(lambda s: s.revoke_api_key(key_id)):
+        click.echo(f"error: no active key {key_id}", err=True)
+        sys.exit(1)
+    click.echo(f"revoked key {key_id}")
+
+
+@click.group("links")
+def links() -> None:
+    """Customer links."""
+
+
+@links.command("revoke")
+@click.argument("decision_id")
+def links_revoke(decision_id: str) -> None:
+    """Revoke the customer link of one decision."""
+    _run(lambda s: s.revoke_link(decision_id))
+    click.echo(f"revoked the link of {decision_id}")
+
+
+@click.group("audit")
+def audit() -> None:
+    """Accountability."""
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Recompute the tamper-evident log; exit 1 naming the first bad record."""
+    click.echo("verifying the log (every record, every checkpoint)...", err=True)
+    result = _run(lambda s: s.verify_log())
+    if not result.ok:
+        click.echo(f"FAILED: first bad record: {result.first_bad}", err=True)
+        click.echo(result.message, err=True)
+        sys.exit(1)
+    click.echo(result.message)
+
+
+@click.command("export")
+@click.option("--customer", "customer_id", required=True, help="The customer id.")
+@click.option("--out", type=click.Path(path_type=Path), help="Write here instead of stdout.")
+def export(customer_id: str, out: Path | None) -> None:
+    """Everything held about one customer, as JSON."""
+    data = _run(lambda s: s.export_customer(customer_id))
+    text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True)
+    if out is None:
+        click.echo(text)
+        return
+    out.write_text(text + "\n", encoding="utf-8")
+    click.echo(f"wrote {len(data['decisions'])} decisions to {out}", err=True)
+
+
+@click.command("erase")
+@click.option("--customer", "customer_id", required=True, help="The customer id.")
+def erase(customer_id: str) -> None:
+    """Erase one customer's personal data (the log keeps verifying)."""
+    counts = _run(lambda s: s.erase_customer(customer_id))
+    click.echo(_counts("erased", counts))
+
+
+@click.command("purge")
+def purge() -> None:
+    """Erase personal data older than the retention period."""
+    counts = _run(lambda s: s.purge())
+    click.echo(_counts(f"purged payload older than {counts['cutoff']}:", counts))
+
+
+def _counts(verb: str, counts: dict[str, Any]) -> str:
+    parts = [
+        f"{counts[k]} {k.replace('_', ' ')}s" for k in ("decision", "review_request", "feedback")
+    ]
+    extra = f", revoked {counts['links_revoked']} links" if "links_revoked" in counts else ""
+    record = f" (logged as {counts['erasure_id']})" if counts.get("erasure_id") else ""
+    return f"{verb} {', '.join(parts)}{extra}{record}"
+
+
+def register(group: click.Group) -> None:
+    """Add this module's commands to ``group``."""
+    for command in (db, keys, links, audit, export, erase, purge):
+        group.add_command(command)

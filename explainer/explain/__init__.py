@@ -1,0 +1,1 @@
+"""Exact explanations: attributions, grouping to words, counterfactual re-runs, the decision."""

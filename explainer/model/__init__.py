@@ -1,0 +1,1 @@
+"""Models as served: the registry, the serving featurizer, label catalogue and cards."""

@@ -1,0 +1,1 @@
+"""Human oversight: fairness, global importance and drift, console queries and roles."""

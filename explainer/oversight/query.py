@@ -1,0 +1,30 @@
+"""What the console searches for: the decision filters, independent of any database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+__all__ = ["EQUALS", "REVIEW_STATES", "SORTS", "SearchQuery"]
+
+EQUALS = ("intent", "priority", "channel", "plan", "language", "region")
+SORTS = ("created_at", "intent_confidence", "priority_confidence", "intent", "priority")
+REVIEW_STATES = ("none", "requested", "resolved")
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """What to look for; ``None`` means "any"."""
+
+    equals: dict[str, str] = field(default_factory=dict)
+    since: datetime | None = None
+    until: datetime | None = None
+    model_version: str | None = None
+    confidence_model: str = "intent"  # which model's confidence the range applies to
+    confidence_min: float | None = None
+    confidence_max: float | None = None
+    review: str | None = None
+    sort: str = "created_at"
+    descending: bool = True
+    page: int = 1
+    per_page: int = 50

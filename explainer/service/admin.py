@@ -1,0 +1,49 @@
+"""The operator's door: schema, API keys, customer links, the log, a customer's data."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from explainer.store import Store, VerifyResult
+
+__all__ = ["Admin"]
+
+
+class Admin:
+    """What ``explainer db|keys|links|audit|export|erase|purge`` do."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def upgrade(self) -> None:
+        """Apply migrations up to the newest revision."""
+        self._store.upgrade()
+
+    def create_api_key(self, name: str, scopes: list[str]) -> tuple[str, str]:
+        """A new key as ``(plaintext, key_id)``; only its hash is kept."""
+        return self._store.create_api_key(name, scopes)
+
+    def revoke_api_key(self, key_id: str) -> bool:
+        """Revoke a key; False when unknown or already revoked."""
+        return self._store.revoke_api_key(key_id)
+
+    def revoke_link(self, decision_id: str) -> None:
+        """Revoke one decision's customer link (a logged record)."""
+        self._store.revoke_link(decision_id)
+
+    def verify_log(self) -> VerifyResult:
+        """Recompute the whole log and every checkpoint."""
+        return self._store.verify_log()
+
+    def export_customer(self, customer_id: str) -> dict[str, Any]:
+        """Everything held about one customer."""
+        return self._store.export_customer(customer_id)
+
+    def erase_customer(self, customer_id: str) -> dict[str, Any]:
+        """Erase one customer's personal data; counts of what was erased."""
+        return self._store.erase_customer(customer_id)
+
+    def purge(self, now: datetime | None = None) -> dict[str, Any]:
+        """Erase personal data older than the retention period; counts."""
+        return self._store.purge(now)

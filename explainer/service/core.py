@@ -1,0 +1,160 @@
+"""The service: one object per application that every surface calls. No Flask here.
+
+It owns the loaded models, the store and the link signer, and knows nothing about
+HTTP. Decisions are made and read here; the customer page, the console and the
+operator's commands reach the store through the facets it holds (``customers``,
+``console``, ``admin``, ``accounts``), so no view or command touches the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from explainer.errors import ExplainerError, NotFoundError
+from explainer.explain.decide import Decider
+from explainer.model.registry import load_models
+from explainer.schemas import TicketIn
+from explainer.service.admin import Admin
+from explainer.service.console import Console
+from explainer.service.customers import Customers
+from explainer.service.links import LinkSigner
+from explainer.service.seeding import SeedColumns, SeedResult, seed
+from explainer.settings import Settings
+from explainer.store import ApiKey, Store
+from explainer.store.accounts import Accounts
+
+__all__ = ["DECISION_ID", "ModelsUnavailable", "Service", "request_hash"]
+
+# Ids the store hands out are short and URL-safe; anything else is not worth a query.
+DECISION_ID = re.compile(r"[A-Za-z0-9_-]{1,100}")
+
+
+class ModelsUnavailable(ExplainerError):
+    """No trained model is loaded, so nothing can be decided."""
+
+    status = 503
+    type_slug = "models-unavailable"
+    title = "No models loaded"
+
+
+def request_hash(ticket: TicketIn) -> str:
+    """SHA-256 of the canonical JSON of a validated ticket (same meaning, same hash)."""
+    canonical = json.dumps(
+        ticket.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Service:
+    """One application's models, store and link signer, and the facets over them."""
+
+    settings: Settings
+    decider: Decider
+    store: Store
+    signer: LinkSigner
+    cards: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.customers = Customers(self.store, self.signer)
+        self.console = Console(self)
+        self.admin = Admin(self.store)
+        self.accounts = Accounts(self.store)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, models: bool = True) -> Service:
+        """Load the current models once (unless ``models=False``) and open the store."""
+        loaded = load_models(settings.models_dir) if models else {}
+        signer = LinkSigner(settings.secret, settings.link_max_age_days)
+        cards = {name: m.card for name, m in loaded.items()}
+        return cls(settings, Decider(loaded), Store.from_settings(settings), signer, cards)
+
+    @property
+    def models_dir(self) -> Path:
+        """Where the model versions and their cards live."""
+        return self.settings.models_dir
+
+    @property
+    def models_loaded(self) -> bool:
+        """Whether at least one model is in service."""
+        return bool(self.decider.models)
+
+    def preview(self, ticket: TicketIn) -> dict[str, Any]:
+        """Classify and explain without storing (``id`` and ``links`` stay null)."""
+        self._need_models()
+        return self.decider.decide(ticket)
+
+    def create(
+        self, ticket: TicketIn, *, idempotency_key: str | None, api_key_id: str | None
+    ) -> tuple[dict[str, Any], bool]:
+        """Decide and store durably; ``(decision, created)``, False on an idempotent replay."""
+        self._need_models()
+        decision = self.decider.decide(ticket)
+        stored, created = self.store.save_decision(
+            decision,
+            idempotency_key=idempotency_key,
+            request_hash=request_hash(ticket),
+            api_key_id=api_key_id,
+        )
+        return self.with_links(stored), created
+
+    def seed(
+        self,
+        rows: Iterable[Mapping[str, Any]],
+        cols: SeedColumns,
+        times: list[datetime],
+        progress: Callable[[int], None] = lambda _n: None,
+    ) -> SeedResult:
+        """Decide and store rows of an export, each at its own time (``explainer seed``)."""
+        self._need_models()
+        return seed(self.decider, self.store, rows, cols, times, progress)
+
+    def find(self, decision_id: str) -> dict[str, Any] | None:
+        """The stored decision without links, or None when the id is unknown."""
+        return self.store.get_decision(decision_id) if DECISION_ID.fullmatch(decision_id) else None
+
+    def get(self, decision_id: str) -> dict[str, Any]:
+        """A stored decision with its customer link; NotFoundError when unknown."""
+        decision = self.find(decision_id)
+        if decision is None:
+            raise NotFoundError("no decision with this id")
+        return self.with_links(decision)
+
+    def proof(self, decision_id: str) -> dict[str, Any]:
+        """The inclusion proof of a stored decision in the tamper-evident log."""
+        self.get(decision_id)
+        return self.store.inclusion_proof(decision_id)
+
+    def authenticate(self, plaintext: str) -> ApiKey | None:
+        """The API key a bearer token names, or None."""
+        return self.store.authenticate(plaintext)
+
+    def why_url(self, decision_id: str, created_at: str | None = None) -> str:
+        """The signed customer link for one decision; it expires counting from ``created_at``."""
+        base = self.settings.public_url.rstrip("/")
+        issued = datetime.fromisoformat(created_at).timestamp() if created_at else None
+        return f"{base}/why/{self.signer.token(decision_id, issued)}"
+
+    def with_links(self, decision: dict[str, Any]) -> dict[str, Any]:
+        """A copy of ``decision`` with ``links.why`` filled in."""
+        url = self.why_url(str(decision["id"]), decision.get("created_at"))
+        return {**decision, "links": {"why": url}}
+
+    def ready(self) -> dict[str, bool]:
+        """Readiness checks: the database answers and models are loaded."""
+        return {"database": self.store.ping(), "models": self.models_loaded}
+
+    def close(self) -> None:
+        """Release the store's connection pool."""
+        self.store.dispose()
+
+    def _need_models(self) -> None:
+        if not self.models_loaded:
+            raise ModelsUnavailable("no trained models are loaded; run `explainer train`")

@@ -1,0 +1,87 @@
+"""Typed settings, read once: defaults <- ``EXPLAINER_*`` environment <- explicit overrides.
+
+Every part of the service gets this one object (``create_app`` and each command build
+it once and pass it down); nothing else reads the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+__all__ = ["Settings"]
+
+_SECRET_FILE = "secret_key"  # noqa: S105 - the file name, not a secret
+
+
+class Settings(BaseSettings):
+    """The service's configuration; each field is ``EXPLAINER_<NAME>`` in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="EXPLAINER_", extra="forbid", frozen=True)
+
+    database_url: str = Field(
+        "sqlite:///var/explainer.db",
+        description="SQLAlchemy URL; postgresql+psycopg:// in production.",
+    )
+    models_dir: Path = Field(Path("models"), description="Trained versions and their cards.")
+    instance_path: Path = Field(
+        Path("var"), description="Data folder: secret key, log signing key, checkpoints."
+    )
+    secret_key: SecretStr | None = Field(
+        None, description="Signs links and forms; generated in the data folder when unset."
+    )
+    public_url: str = Field("http://127.0.0.1:8000", description="Base of customer links.")
+    widget_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Comma-separated origins that may frame the why page."
+    )
+    demo: bool = Field(False, description="Serve the /demo help centre.")
+    link_max_age_days: int = Field(90, ge=1, description="How long a customer link works.")
+    retention_days: int = Field(365, ge=1, description="Personal data older than this is purged.")
+    max_content_length: int = Field(256 * 1024, ge=1024, description="Largest request body.")
+    checkpoint_every: int = Field(100, ge=1, description="Sign a tree head every N records.")
+    audit_idle_minutes: int = Field(30, ge=1, description="An idle console session ends.")
+
+    @field_validator("widget_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [s.strip() for s in value.split(",") if s.strip()]
+        return value
+
+    @classmethod
+    def load(cls, overrides: Mapping[str, Any] | None = None) -> Settings:
+        """Read the environment once; ``overrides`` (any case) win over it.
+
+        The secret key is settled here, once: the configured one, else the one kept in
+        ``instance_path/secret_key`` (created mode 0600 by whichever process comes first).
+        """
+        given = {k.lower(): v for k, v in (overrides or {}).items()}
+        loaded = cls(**given)
+        if loaded.secret_key is not None:
+            return loaded
+        return loaded.model_copy(update={"secret_key": SecretStr(_kept_secret(loaded))})
+
+    @property
+    def secret(self) -> str:
+        """The secret key's value (settled by :meth:`load`)."""
+        if self.secret_key is None:
+            raise RuntimeError("settings were not made by Settings.load()")
+        return self.secret_key.get_secret_value()
+
+
+def _kept_secret(settings: Settings) -> str:
+    path = settings.instance_path / _SECRET_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text("utf-8").strip()
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(secrets.token_urlsafe(48) + "\n")
+    return path.read_text("utf-8").strip()

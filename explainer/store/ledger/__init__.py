@@ -1,0 +1,1 @@
+"""The tamper-evident log: records, Merkle tree, signed checkpoints, verification."""

@@ -1,0 +1,1 @@
+"""Training: the demo corpus, data sets, fitting, evaluation and model versions."""

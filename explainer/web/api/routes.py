@@ -1,0 +1,117 @@
+"""JSON API under ``/api/v1``: thin views over :class:`explainer.service.Service`."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, NoReturn
+
+from flask import Blueprint, Response, g, jsonify, request, url_for
+from pydantic import ValidationError
+from werkzeug.exceptions import BadRequest, UnsupportedMediaType
+
+from explainer.errors import ValidationFailed
+from explainer.schemas import TicketIn
+from explainer.web.api.auth import require_scope
+from explainer.web.context import service
+from explainer.web.metrics import record_decision
+from explainer.web.problems import field_errors
+
+__all__ = ["IDEMPOTENCY_KEY", "bp"]
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# Printable ASCII without spaces, at most 200 characters (the store's column width).
+IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")
+
+
+@bp.after_request
+def _no_store(response: Response) -> Response:
+    # Decisions quote customers' (redacted) messages: keep them out of shared caches.
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+@bp.post("/decisions")
+@require_scope("decisions:write")
+def create_decision() -> Response:
+    """Classify, explain and store one ticket; 201, or 200 on an idempotent replay."""
+    key = _idempotency_key()
+    ticket = _ticket()
+    decision, created = service().create(ticket, idempotency_key=key, api_key_id=g.api_key.id)
+    response = jsonify(decision)
+    response.status_code = 201 if created else 200
+    response.headers["Location"] = url_for("api.get_decision", decision_id=decision["id"])
+    if created:
+        record_decision(decision)
+    else:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+@bp.post("/explain")
+@require_scope("decisions:write")
+def explain() -> Response:
+    """Classify and explain without storing (``id`` and ``links`` are null)."""
+    return jsonify(service().preview(_ticket()))
+
+
+@bp.get("/decisions/<decision_id>")
+@require_scope("decisions:read")
+def get_decision(decision_id: str) -> Response:
+    """A stored decision with both explanations and its customer link."""
+    return jsonify(service().get(decision_id))
+
+
+@bp.get("/decisions/<decision_id>/proof")
+@require_scope("decisions:read")
+def get_proof(decision_id: str) -> Response:
+    """The decision's inclusion proof in the tamper-evident log."""
+    return jsonify(service().proof(decision_id))
+
+
+@bp.get("/models")
+@require_scope("decisions:read")
+def list_models() -> Response:
+    """The model cards of the models in service."""
+    return jsonify({"models": list(service().cards.values())})
+
+
+def _ticket() -> TicketIn:
+    if not _is_json(request.mimetype):
+        raise UnsupportedMediaType("send the ticket as 'Content-Type: application/json'")
+    data = _parse_json(request.get_data(cache=False))
+    try:
+        return TicketIn.model_validate(data)
+    except ValidationError as exc:
+        raise ValidationFailed("the ticket failed validation", errors=field_errors(exc)) from None
+
+
+def _is_json(mimetype: str) -> bool:
+    return mimetype == "application/json" or (
+        mimetype.startswith("application/") and mimetype.endswith("+json")
+    )
+
+
+def _parse_json(raw: bytes) -> Any:
+    try:
+        return json.loads(raw, parse_constant=_reject_constant)
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        raise BadRequest("the request body is not valid UTF-8 JSON") from None
+
+
+def _reject_constant(name: str) -> NoReturn:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _idempotency_key() -> str | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    if not IDEMPOTENCY_KEY.fullmatch(key):
+        error = {
+            "loc": ["header", "Idempotency-Key"],
+            "msg": "must be 1 to 200 printable ASCII characters without spaces",
+            "type": "idempotency_key",
+        }
+        raise ValidationFailed("the Idempotency-Key header is invalid", errors=[error])
+    return key

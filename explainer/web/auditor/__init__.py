@@ -1,0 +1,1 @@
+"""The audit console under /audit: sign-in, search, decisions, reviews, reports."""

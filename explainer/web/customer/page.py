@@ -1,0 +1,121 @@
+"""What the customer page and the widget show, built from a stored decision (no Flask).
+
+Presentation only: every sentence comes from the decision's ``customer`` block (the
+narrative module words it); this module picks, orders and splits it for layout. The
+customer's message is cut into plain-text segments, some marked as a reason's words,
+so templates escape every piece and the widget sets each with ``textContent``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from explainer.wording.narrative import MAX_REASONS, confidence_word
+
+__all__ = ["MAX_COMMENT", "page_view", "review_state", "segments", "visible"]
+
+MAX_COMMENT = 2_000  # characters in a review or feedback comment
+# Bidirectional embedding, override and isolate controls: invisible, yet they can
+# reorder the text around them ("Trojan Source"). Shown as U+FFFD, one code point for
+# one, so the attribution spans still line up.
+_BIDI_CONTROLS = dict.fromkeys(
+    [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C], "\ufffd"
+)
+
+
+def visible(text: str) -> str:
+    """``text`` with bidi control characters replaced by U+FFFD (same length)."""
+    return text.translate(_BIDI_CONTROLS)
+
+
+def segments(text: str, spans: Iterable[tuple[int, int]]) -> list[dict[str, Any]]:
+    """Split ``text`` into ``{"text", "mark"}`` pieces; overlapping spans are merged."""
+    cuts = _merge((max(0, s), min(len(text), e)) for s, e in spans)
+    out: list[dict[str, Any]] = []
+    pos = 0
+    for start, end in cuts:
+        if start > pos:
+            out.append({"text": visible(text[pos:start]), "mark": False})
+        out.append({"text": visible(text[start:end]), "mark": True})
+        pos = end
+    if pos < len(text):
+        out.append({"text": visible(text[pos:]), "mark": False})
+    return out
+
+
+def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(s for s in spans if s[0] < s[1]):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def review_state(reviews: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
+    """The latest review request as ``{"status", "detail"}``, or None when none was made."""
+    if not reviews:
+        return None
+    latest = reviews[-1]
+    detail = next(
+        (
+            str(latest[k])
+            for k in ("outcome", "resolution", "note", "reviewer_note", "response")
+            if latest.get(k)
+        ),
+        None,
+    )
+    status = str(latest.get("status") or "pending")
+    return {"status": status, "detail": visible(detail) if detail else None}
+
+
+def page_view(
+    decision: Mapping[str, Any],
+    reviews: Sequence[Mapping[str, Any]],
+    feedback: Sequence[Mapping[str, Any]],
+    actions: Mapping[str, str],
+) -> dict[str, Any]:
+    """The customer-facing content of one decision: the page's context and the widget's JSON."""
+    customer = decision["customer"]
+    details = list(customer.get("reason_details") or [])[:MAX_REASONS]
+    ticket = decision["ticket"]
+    cf = customer.get("counterfactual")
+    return {
+        "summary": visible(customer["summary"]),
+        "outcome": _outcome(decision.get("intent"), decision.get("priority")),
+        "reasons": [visible(r["text"]) for r in details],
+        "message": {
+            field: segments(ticket.get(field) or "", _spans(details, field))
+            for field in ("subject", "body")
+        },
+        "counterfactual": visible(cf["text"]) if cf else None,
+        "notice": customer["notice"],
+        "review": review_state(reviews),
+        "feedback": {"given": bool(feedback)},
+        "actions": dict(actions),
+        "max_comment": MAX_COMMENT,
+    }
+
+
+def _spans(details: Iterable[Mapping[str, Any]], field: str) -> list[tuple[int, int]]:
+    return [(s, e) for d in details for f, s, e in d.get("spans") or [] if f == field]
+
+
+def _outcome(intent: Mapping[str, Any] | None, priority: Mapping[str, Any] | None) -> list[Any]:
+    """Term/value rows for the outcome box; labels only, the values are the models'."""
+    rows: list[dict[str, str | None]] = []
+    if intent:
+        sure = confidence_word(float(intent["confidence"]))
+        rows.append({"term": "Topic", "value": intent["display"], "note": sure})
+        if intent.get("queue"):
+            rows.append({"term": "Handled by", "value": intent["queue"], "note": None})
+    if priority:
+        sure = confidence_word(float(priority["confidence"]))
+        rows.append({"term": "Priority", "value": priority["display"], "note": sure})
+        if priority.get("response_time"):
+            rows.append(
+                {"term": "First response", "value": priority["response_time"], "note": None}
+            )
+    return rows

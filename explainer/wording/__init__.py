@@ -1,0 +1,1 @@
+"""Customer wording: reasons, counterfactuals and outcomes in plain language."""
