@@ -30,7 +30,8 @@ from typing import Any
 import pandas as pd
 from werkzeug.serving import make_server
 
-from explainer.oversight.fairness import FairnessReport, fairness_report
+from explainer.oversight.fairness import fairness_report
+from explainer.oversight.report import FairnessReport
 from explainer.service.seeding import SeedColumns, SeedResult, ticket_of, timestamps
 from explainer.store.accounts import Accounts
 from explainer.store.reports import fairness_rows

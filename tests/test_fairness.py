@@ -6,12 +6,12 @@ from typing import Any
 
 import pytest
 
-from explainer.oversight.fairness import (
+from explainer.oversight.fairness import fairness_report
+from explainer.oversight.report import (
     FOUR_FIFTHS,
     NOT_GIVEN,
     AttributeReport,
     explanation_quality,
-    fairness_report,
 )
 
 

@@ -17,12 +17,12 @@ from numpy.typing import NDArray
 from explainer.explain.attribution import METHOD, OUTPUT_SPACE, explain_row
 from explainer.explain.grouping import Layout, group_attributions
 from explainer.explain.rerun import Rerun
+from explainer.model.cards import BASELINE_TEXT
 from explainer.model.featurizer import Row
 from explainer.model.linear import LinearModel
 from explainer.model.text import join_fields, tokenize
 from explainer.privacy.redaction import redact
 from explainer.schemas import TicketIn
-from explainer.training.fit import BASELINE_TEXT
 from explainer.wording import narrative
 
 __all__ = ["Decider", "RedactedTicket"]

@@ -14,9 +14,10 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from explainer.model.featurizer import Row, tf_idf
+from explainer.model.featurizer import Row
 from explainer.model.linear import LinearModel
 from explainer.model.text import words
+from explainer.model.weighting import tf_idf
 
 __all__ = ["Rerun", "kept_positions"]
 

@@ -20,9 +20,9 @@ from typing import Any
 import joblib
 
 from explainer.errors import ModelIntegrityError
+from explainer.model.cards import library_versions
 from explainer.model.catalogue import LabelInfo
 from explainer.model.linear import LinearModel, compile_model
-from explainer.training.fit import library_versions
 
 __all__ = [
     "current_version",

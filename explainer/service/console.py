@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from explainer.errors import ExplainerError, NotFoundError, ValidationFailed
 from explainer.model.registry import MODEL_NAMES, load_card
-from explainer.oversight.fairness import FairnessReport, fairness_report
 from explainer.oversight.importance import ModelImportance, importance_by_version
 from explainer.oversight.query import SearchQuery
+from explainer.oversight.report import FairnessReport
 from explainer.store import VerifyResult
 from explainer.wording.review import review_outcome
 
@@ -124,6 +124,9 @@ class Console:
         self, since: datetime | None, until: datetime | None, min_group: int
     ) -> FairnessReport:
         """The fairness report over decisions made in ``[since, until)``."""
+        # pandas and fairlearn load on the first report, not with the service.
+        from explainer.oversight.fairness import fairness_report
+
         return fairness_report(self._store.fairness_rows(since, until), min_group=min_group)
 
     def model_history(self, name: str) -> list[tuple[ModelImportance, dict[str, Any] | None]]:

@@ -14,9 +14,9 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from explainer.oversight.fairness import explanation_quality
 from explainer.oversight.importance import attribution_sizes
 from explainer.oversight.query import SearchQuery
+from explainer.oversight.report import explanation_quality
 from explainer.privacy import personal
 from explainer.store.auditor_schema import review_resolutions
 from explainer.store.schema import decisions, payloads, review_requests

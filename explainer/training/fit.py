@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import platform
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import sklearn
 from sklearn.metrics import (
     accuracy_score,
     confusion_matrix,
@@ -19,27 +17,13 @@ from sklearn.metrics import (
 from sklearn.pipeline import Pipeline
 
 from explainer.errors import DataError
+from explainer.model.cards import BASELINE_TEXT, library_versions
 from explainer.model.catalogue import LabelInfo
 from explainer.training.pipeline import ModelSpec, build_pipeline
 
-__all__ = ["baseline_fields", "fit", "library_versions", "metrics", "model_card"]
+__all__ = ["baseline_fields", "fit", "metrics", "model_card"]
 
 Progress = Callable[[str], None]
-BASELINE_TEXT = "an empty message from a typical customer"
-
-
-def library_versions() -> dict[str, str]:
-    """Versions an artifact depends on; the registry refuses a mismatch."""
-    import joblib
-    import scipy
-
-    return {
-        "python": platform.python_version(),
-        "scikit-learn": sklearn.__version__,
-        "numpy": np.__version__,
-        "scipy": scipy.__version__,
-        "joblib": joblib.__version__,
-    }
 
 
 def fit(spec: ModelSpec, frame: pd.DataFrame, y: pd.Series, progress: Progress) -> Pipeline:

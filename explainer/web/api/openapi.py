@@ -1,8 +1,8 @@
 """The OpenAPI 3.1 document, generated from the pydantic models that validate requests.
 
 Request bodies come from :class:`explainer.schemas.TicketIn`; responses from the
-decision models below, which spell out SPEC section 3 (extra fields are allowed, the
-named ones are fixed). Served at ``GET /api/openapi.json``.
+decision types of :mod:`explainer.decision`, which spell out SPEC section 3. Served
+at ``GET /api/openapi.json``.
 """
 
 from __future__ import annotations
@@ -11,118 +11,16 @@ from importlib.metadata import version
 from typing import Any, Literal
 
 from flask import Blueprint, Response, current_app, jsonify
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from explainer.schemas import MAX_TEXT, Channel, Plan, TicketIn
+from explainer.decision import Decision, OpenModel
+from explainer.schemas import MAX_TEXT, TicketIn
 
-__all__ = ["Decision", "Problem", "bp", "build_document"]
+__all__ = ["Problem", "bp", "build_document"]
 
 bp = Blueprint("openapi", __name__)
 _REF = "#/components/schemas/{model}"
-
-
-class _Open(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-
-class ModelRef(_Open):
-    """Which model version decided."""
-
-    name: str
-    version: str
-    sha256: str
-
-
-class Attribution(_Open):
-    """One input feature's contribution to the explained output."""
-
-    feature: str
-    kind: str
-    value: float
-    display: str
-    spans: list[tuple[Literal["subject", "body"], int, int]] | None = None
-
-
-class Explanation(_Open):
-    """Exact attributions: ``base_value + sum(values) = output_value`` (+ the residual)."""
-
-    method: str
-    output_space: str
-    contrast: str | None
-    baseline: str
-    base_value: float
-    output_value: float
-    additivity_error: float
-    attributions: list[Attribution]
-
-
-class ModelDecision(_Open):
-    """One model's label, confidence and explanation."""
-
-    label: str
-    display: str
-    queue: str | None = None
-    response_time: str | None = None
-    confidence: float = Field(ge=0, le=1)
-    model: ModelRef
-    explanation: Explanation
-
-
-class CustomerOut(_Open):
-    """The stored customer fields (never name or e-mail)."""
-
-    id: str | None
-    plan: Plan
-    account_age_days: int
-    open_tickets: int
-    region: str | None
-
-
-class TicketOut(_Open):
-    """The redacted ticket as stored."""
-
-    subject: str
-    body: str
-    channel: Channel
-    language: str | None
-    customer: CustomerOut
-
-
-class Counterfactual(_Open):
-    """A verified change of outcome when the ``removed`` substrings are deleted."""
-
-    model: str
-    removed: list[str]
-    label: str
-    text: str
-
-
-class CustomerView(_Open):
-    """The customer wording, produced from the attributions."""
-
-    summary: str
-    reasons: list[str]
-    notice: str
-    counterfactual: Counterfactual | None
-
-
-class Links(_Open):
-    """Where the customer can see this decision."""
-
-    why: str = Field(description="A signed, expiring customer link.")
-
-
-class Decision(_Open):
-    """A decision (SPEC section 3); ``id`` and ``links`` are null in a preview."""
-
-    id: str | None
-    created_at: str
-    ticket: TicketOut
-    intent: ModelDecision | None
-    priority: ModelDecision | None
-    customer: CustomerView
-    links: Links | None
 
 
 class FieldError(BaseModel):
@@ -133,7 +31,7 @@ class FieldError(BaseModel):
     type: str
 
 
-class Problem(_Open):
+class Problem(OpenModel):
     """RFC 9457 problem details."""
 
     type: str
@@ -150,7 +48,7 @@ class ModelList(BaseModel):
     models: list[dict[str, Any]]
 
 
-class Readiness(_Open):
+class Readiness(OpenModel):
     """Readiness checks."""
 
     status: Literal["ok", "unavailable"]

@@ -12,8 +12,8 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, render_template, request, url_for
 
 from explainer.model.registry import MODEL_NAMES
-from explainer.oversight.fairness import MIN_GROUP, FairnessReport
 from explainer.oversight.importance import ModelImportance
+from explainer.oversight.report import MIN_GROUP, FairnessReport
 from explainer.web.auditor.auth import require_role
 from explainer.web.auditor.downloads import csv_download, json_download
 from explainer.web.auditor.linechart import line_chart
