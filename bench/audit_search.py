@@ -27,10 +27,9 @@ from typing import Any
 from sqlalchemy import insert
 
 from explainer.oversight.query import SearchQuery
-from explainer.store.auditor_schema import review_resolutions
 from explainer.store.ids import new_ulid
-from explainer.store.schema import decisions, review_requests
 from explainer.store.search import search
+from explainer.store.tables import decisions, review_requests, review_resolutions
 from explainer.training import corpus
 
 BUDGET_MS = 200.0

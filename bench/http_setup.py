@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from postgres_helpers import fresh_schema, postgres_unavailable, postgres_url_for_tests
+
 from explainer.settings import Settings
 from explainer.store import Store
-from explainer.store.testing import fresh_schema, postgres_unavailable, postgres_url_for_tests
 from explainer.training import corpus
 
 __all__ = ["api_key", "bodies", "database", "why_paths"]

@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from explainer.store.engine import make_engine
-from explainer.store.schema import metadata
+from explainer.store.tables import metadata
 
 
 def _run(connection: Connection) -> None:

@@ -20,9 +20,9 @@ from sqlalchemy import delete, func, insert, select, update
 
 from explainer.errors import ConflictError, NotFoundError, ValidationFailed
 from explainer.oversight.roles import ROLES, LoginResult, User
-from explainer.store.auditor_schema import login_attempts, sessions, users
 from explainer.store.ids import new_id
 from explainer.store.ledger.log import Recorder
+from explainer.store.tables import login_attempts, sessions, users
 
 if TYPE_CHECKING:
     from explainer.store.store import Store

@@ -12,7 +12,7 @@ from explainer.errors import ConflictError, ValidationFailed
 from explainer.privacy import personal
 from explainer.store.ids import new_id
 from explainer.store.ledger.log import Recorder, canonical, iso
-from explainer.store.schema import decisions, idempotency_keys, payloads
+from explainer.store.tables import decisions, idempotency_keys, payloads
 
 __all__ = ["FILTERS", "SUMMARY_COLUMNS", "get", "save", "search"]
 

@@ -13,7 +13,7 @@ from explainer.store import decisions as decision_rows
 from explainer.store import people
 from explainer.store.ids import new_id
 from explainer.store.ledger.log import Recorder, iso
-from explainer.store.schema import idempotency_keys, payloads
+from explainer.store.tables import idempotency_keys, payloads
 
 __all__ = ["erase_customer", "export_customer", "purge"]
 

@@ -15,7 +15,7 @@ from explainer.errors import ValidationFailed
 from explainer.schemas import SCOPES
 from explainer.store.ids import new_ulid
 from explainer.store.ledger.log import Recorder
-from explainer.store.schema import api_key_revocations, api_keys
+from explainer.store.tables import api_key_revocations, api_keys
 
 __all__ = ["PREFIX", "ApiKey", "authenticate", "create", "revoke"]
 

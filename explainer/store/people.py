@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Select, Table, bindparam, select
 from explainer.errors import NotFoundError
 from explainer.store.ids import new_id
 from explainer.store.ledger.log import Recorder, iso
-from explainer.store.schema import (
+from explainer.store.tables import (
     decisions,
     feedback,
     link_revocations,

@@ -18,9 +18,8 @@ from explainer.oversight.importance import attribution_sizes
 from explainer.oversight.query import SearchQuery
 from explainer.oversight.report import explanation_quality
 from explainer.privacy import personal
-from explainer.store.auditor_schema import review_resolutions
-from explainer.store.schema import decisions, payloads, review_requests
 from explainer.store.search import search
+from explainer.store.tables import decisions, payloads, review_requests, review_resolutions
 
 __all__ = ["EXPORT_PAGE", "attribution_items", "fairness_rows", "search_all"]
 

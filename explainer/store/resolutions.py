@@ -25,10 +25,9 @@ from sqlalchemy import (
 from explainer.errors import NotFoundError
 from explainer.store import decisions as decision_rows
 from explainer.store import people
-from explainer.store.auditor_schema import review_resolutions
 from explainer.store.ids import new_id
 from explainer.store.ledger.log import Recorder, iso
-from explainer.store.schema import decisions, payloads, review_requests
+from explainer.store.tables import decisions, payloads, review_requests, review_resolutions
 
 __all__ = [
     "LOW_CONFIDENCE",

@@ -19,7 +19,7 @@ from explainer.store.keys import ApiKey
 from explainer.store.ledger import merkle
 from explainer.store.ledger.log import Frontier, Recorder, Signer, make_checkpoint
 from explainer.store.ledger.verify import VerifyResult, verify
-from explainer.store.schema import checkpoints, log_leaves
+from explainer.store.tables import checkpoints, log_leaves
 
 __all__ = ["Store"]
 

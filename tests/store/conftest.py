@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from postgres_helpers import fresh_schema, postgres_unavailable, postgres_url_for_tests
 
 from explainer.settings import Settings
 from explainer.store import Store
-from explainer.store.testing import fresh_schema, postgres_unavailable, postgres_url_for_tests
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 

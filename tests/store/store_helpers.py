@@ -8,7 +8,7 @@ from sqlalchemy import Engine, inspect, select
 
 from explainer.explain.decide import Decider
 from explainer.schemas import TicketIn
-from explainer.store.schema import metadata
+from explainer.store.tables import metadata
 from explainer.training import corpus
 
 

@@ -13,10 +13,9 @@ from sqlalchemy.exc import DBAPIError
 
 from explainer.store import Store
 from explainer.store.accounts import Accounts
-from explainer.store.auditor_schema import account_events, review_resolutions
 from explainer.store.engine import make_engine, migrate
 from explainer.store.resolutions import resolutions_for, resolve, reviews_with_outcomes
-from explainer.store.schema import drop_triggers_sql, metadata
+from explainer.store.tables import account_events, drop_triggers_sql, metadata, review_resolutions
 
 _OURS = {"users", "sessions", "login_attempts", "account_events", "review_resolutions"}
 
@@ -93,7 +92,7 @@ def test_an_edited_resolution_fails_verification(store: Store, decider: Any) -> 
     with store.recording() as rec:
         done = resolve(rec, saved["id"], "ann", {"priority": "urgent"}, None, "changed")
     dialect = store.engine.dialect.name
-    from explainer.store.auditor_schema import auditor_drop_triggers_sql
+    from explainer.store.tables import auditor_drop_triggers_sql
 
     with store.engine.begin() as conn:
         for statement in auditor_drop_triggers_sql(dialect) + drop_triggers_sql(dialect):

@@ -13,7 +13,7 @@ from explainer.errors import ConflictError, NotFoundError
 from explainer.explain.decide import Decider
 from explainer.store import Store
 from explainer.store.ledger import log, merkle
-from explainer.store.schema import decisions, log_leaves, payloads
+from explainer.store.tables import decisions, log_leaves, payloads
 
 
 @pytest.fixture(scope="module")

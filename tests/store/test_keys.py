@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from explainer.errors import ValidationFailed
 from explainer.store import ApiKey, Store
-from explainer.store.schema import api_keys
+from explainer.store.tables import api_keys
 
 
 def test_create_authenticate_revoke(store: Store) -> None:

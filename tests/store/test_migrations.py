@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 
 from explainer.store import Store
 from explainer.store.engine import make_engine, migrate
-from explainer.store.schema import RECORD_TABLES, decisions, log_leaves, metadata
+from explainer.store.tables import RECORD_TABLES, decisions, log_leaves, metadata
 
 
 def test_initial_revision_matches_the_code(db_url: str) -> None:

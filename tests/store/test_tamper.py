@@ -20,7 +20,7 @@ from store_helpers import decisions as make_decisions
 from explainer.explain.decide import Decider
 from explainer.store import Store
 from explainer.store.ledger.log import Signer
-from explainer.store.schema import (
+from explainer.store.tables import (
     RECORD_TABLES,
     checkpoints,
     decisions,

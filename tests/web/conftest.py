@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from postgres_helpers import fresh_schema, postgres_unavailable, postgres_url_for_tests
 from web_helpers import IN_CI, Keys, app_config
 
-from explainer.store.testing import fresh_schema, postgres_unavailable, postgres_url_for_tests
 from explainer.web.app import build_app
 
 

@@ -20,8 +20,7 @@ from flask import Flask
 from sqlalchemy import select, update
 
 from explainer.store.accounts import MAX_FAILURES
-from explainer.store.auditor_schema import account_events, sessions, users
-from explainer.store.schema import log_leaves
+from explainer.store.tables import account_events, log_leaves, sessions, users
 
 GENERIC = "Wrong username or password, or the account is disabled."
 

@@ -14,8 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from explainer.store.auditor_schema import review_resolutions
-from explainer.store.schema import log_leaves
+from explainer.store.tables import log_leaves, review_resolutions
 from explainer.web.auditor.reviews import EXPORT_COLUMNS
 
 JSON = {"Accept": "application/json"}

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from web_helpers import Keys, ticket
 
 from explainer.store.ledger import log as store_log
-from explainer.store.schema import decisions, log_leaves, payloads
+from explainer.store.tables import decisions, log_leaves, payloads
 
 PROBLEM = "application/problem+json"
 BASE = "https://explainer.dev/problems/"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from explainer.store.schema import UTCDateTime, drop_triggers_sql, trigger_sql
+from explainer.store.tables import UTCDateTime, drop_triggers_sql, trigger_sql
 
 revision = "0001"
 down_revision = None

@@ -12,12 +12,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from explainer.store.auditor_schema import (
+from explainer.store.tables import (
     AUDIT_INDEX,
+    UTCDateTime,
     auditor_drop_triggers_sql,
     auditor_trigger_sql,
 )
-from explainer.store.schema import UTCDateTime
 
 revision = "0002"
 down_revision = "0001"

@@ -33,8 +33,7 @@ from sqlalchemy import (
 )
 
 from explainer.store.ledger import merkle
-from explainer.store.ledger.records import RECORDS
-from explainer.store.schema import checkpoints, log_leaves, payloads
+from explainer.store.tables import RECORDS, checkpoints, log_leaves, payloads
 
 __all__ = [
     "NO_COMMITMENT",

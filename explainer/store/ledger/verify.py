@@ -18,8 +18,7 @@ from explainer.store.ledger.log import (
     leaf_data,
     public_part,
 )
-from explainer.store.ledger.records import RECORDS
-from explainer.store.schema import checkpoints, erasures, log_leaves, payloads
+from explainer.store.tables import RECORDS, checkpoints, erasures, log_leaves, payloads
 
 __all__ = ["VerifyResult", "verify"]
 

@@ -5,7 +5,7 @@ Used by ``tests/store`` and reusable by the web tests::
     url = postgres_url_for_tests()
     reason = postgres_unavailable(url)
     with fresh_schema(url) as scoped_url:
-        store = Store.from_config({"DATABASE_URL": scoped_url, ...})
+        store = Store.from_settings(Settings.load({"DATABASE_URL": scoped_url, ...}))
 """
 
 from __future__ import annotations

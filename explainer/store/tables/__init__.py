@@ -1,0 +1,68 @@
+"""The store's tables (SQLAlchemy Core), by topic, shared by SQLite and PostgreSQL."""
+
+from explainer.store.tables.access import (
+    account_events,
+    api_key_revocations,
+    api_keys,
+    login_attempts,
+    sessions,
+    users,
+)
+from explainer.store.tables.base import ID, UTCDateTime, metadata
+from explainer.store.tables.decisions import (
+    AUDIT_INDEX,
+    decisions,
+    erasures,
+    idempotency_keys,
+    payloads,
+)
+from explainer.store.tables.ledger import checkpoints, log_leaves
+from explainer.store.tables.people import (
+    feedback,
+    link_revocations,
+    review_requests,
+    review_resolutions,
+)
+from explainer.store.tables.records import (
+    APPEND_ONLY,
+    AUDITOR_APPEND_ONLY,
+    AUDITOR_RECORDS,
+    RECORD_TABLES,
+    RECORDS,
+    auditor_drop_triggers_sql,
+    auditor_trigger_sql,
+    drop_triggers_sql,
+    trigger_sql,
+)
+
+__all__ = [
+    "APPEND_ONLY",
+    "AUDITOR_APPEND_ONLY",
+    "AUDITOR_RECORDS",
+    "AUDIT_INDEX",
+    "ID",
+    "RECORDS",
+    "RECORD_TABLES",
+    "UTCDateTime",
+    "account_events",
+    "api_key_revocations",
+    "api_keys",
+    "auditor_drop_triggers_sql",
+    "auditor_trigger_sql",
+    "checkpoints",
+    "decisions",
+    "drop_triggers_sql",
+    "erasures",
+    "feedback",
+    "idempotency_keys",
+    "link_revocations",
+    "log_leaves",
+    "login_attempts",
+    "metadata",
+    "payloads",
+    "review_requests",
+    "review_resolutions",
+    "sessions",
+    "trigger_sql",
+    "users",
+]

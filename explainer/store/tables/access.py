@@ -1,0 +1,91 @@
+"""Who may use the service: API keys, console users, their sessions and sign-in attempts.
+
+``users``, ``sessions`` and ``login_attempts`` are working state and stay mutable;
+keys, revocations and ``account_events`` are records of the log."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from explainer.store.tables.base import ID, UTCDateTime, metadata
+
+__all__ = [
+    "account_events",
+    "api_key_revocations",
+    "api_keys",
+    "login_attempts",
+    "sessions",
+    "users",
+]
+
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("scopes", Text, nullable=False),
+    Column("key_hash", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+api_key_revocations = Table(
+    "api_key_revocations",
+    metadata,
+    Column("key_id", String(ID), ForeignKey("api_keys.id"), primary_key=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("username", String(100), nullable=False),
+    Column("password_hash", String(200), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("username", name="uq_users_username"),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),  # SHA-256 of the cookie's random token
+    Column("user_id", String(ID), ForeignKey("users.id"), nullable=False, index=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_seen", UTCDateTime, nullable=False),
+    Column("revoked", Boolean, nullable=False, default=False),
+)
+
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(100), nullable=False),
+    Column("ip", String(64), nullable=False),
+    Column("ok", Boolean, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_login_attempts_who", "username", "ip", "created_at"),
+)
+
+account_events = Table(
+    "account_events",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("action", String(20), nullable=False),  # create | disable | enable
+    Column("username", String(100), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("actor", String(100), nullable=False),  # a username, or "cli"
+    Column("created_at", UTCDateTime, nullable=False),
+)
