@@ -12,7 +12,7 @@ from jinja2 import StrictUndefined
 
 from explainer.service import Service
 from explainer.settings import Settings
-from explainer.web import metrics, problems, security
+from explainer.web import csrf, metrics, problems, security
 from explainer.web.api import openapi
 from explainer.web.api import routes as api
 from explainer.web.auditor import views as auditor
@@ -50,6 +50,7 @@ def build_app(settings: Settings | Mapping[str, Any] | None = None) -> Flask:
     problems.init_app(app)
     security.init_app(app)
     metrics.init_app(app)
+    csrf.init_app(app)
     for blueprint in (api.bp, openapi.bp, customer.bp, auditor.bp):
         app.register_blueprint(blueprint)
     if settings.demo:

@@ -1,41 +1,34 @@
 """Console sign-in state: the session cookie, roles, and CSRF tokens for every form.
 
 The session cookie holds a random token; the server keeps its hash (``Accounts``).
-Form tokens are HMACs of the app's secret over what the form is bound to: the
-session's token once signed in, or a short-lived nonce cookie on the login form. A
-cross-site page can neither read those cookies nor compute the HMAC.
+Forms carry the CSRF token of :mod:`explainer.web.csrf`, scoped to the sign-in form or,
+once signed in, to the session (a digest of its token), so a token dies with its session.
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
-import secrets
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import abort, current_app, g, request
+from flask import abort, g, request
 from werkzeug.wrappers import Response
 
 from explainer.oversight.roles import User, role_allows
+from explainer.web import csrf
 from explainer.web.context import service, settings
 
 __all__ = [
-    "CSRF_FIELD",
-    "LOGIN_COOKIE",
     "SESSION_COOKIE",
     "check_csrf",
     "csrf_token",
     "current_user",
-    "login_nonce",
     "require_role",
     "set_cookie",
 ]
 
 SESSION_COOKIE = "explainer_audit"
-LOGIN_COOKIE = "explainer_audit_login"
-CSRF_FIELD = "csrf_token"
 COOKIE_PATH = "/audit"
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -70,32 +63,21 @@ def require_role(role: str) -> Callable[[F], F]:
     return decorator
 
 
-def _sign(binding: str) -> str:
-    key = str(current_app.config["SECRET_KEY"]).encode("utf-8")
-    return hmac.new(key, b"audit-csrf|" + binding.encode("utf-8"), hashlib.sha256).hexdigest()
-
-
-def login_nonce() -> str:
-    """The login form's nonce (from its cookie, or a new one the response will set)."""
-    nonce = g.get("audit_login_nonce") or request.cookies.get(LOGIN_COOKIE, "")
-    if len(nonce) < 20 or len(nonce) > 64:
-        nonce = secrets.token_urlsafe(24)
-    g.audit_login_nonce = nonce
-    return str(nonce)
+def _scope() -> str:
+    session = request.cookies.get(SESSION_COOKIE, "")
+    if current_user() is not None and session:
+        return "audit-session|" + hashlib.sha256(session.encode("utf-8")).hexdigest()
+    return "audit-login"
 
 
 def csrf_token() -> str:
     """The token this request's forms carry."""
-    token = request.cookies.get(SESSION_COOKIE, "")
-    if current_user() is not None and token:
-        return _sign("session|" + token)
-    return _sign("login|" + login_nonce())
+    return csrf.token(_scope())
 
 
 def check_csrf() -> None:
     """Abort with 400 unless the posted form carries this request's token."""
-    sent = request.form.get(CSRF_FIELD, "")
-    if not sent or not hmac.compare_digest(sent, csrf_token()):
+    if not csrf.valid(_scope()):
         abort(400, description="The form expired or did not come from this site. Reload the page.")
 
 

@@ -12,7 +12,6 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
-    g,
     make_response,
     redirect,
     render_template,
@@ -23,7 +22,6 @@ from werkzeug.wrappers import Response
 
 from explainer.web.auditor import pages, reports, reviews, users
 from explainer.web.auditor.auth import (
-    LOGIN_COOKIE,
     SESSION_COOKIE,
     check_csrf,
     csrf_token,
@@ -56,9 +54,6 @@ def _signed_in() -> Response | None:
 def _headers(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-store"
     response.vary.add("Cookie")
-    nonce = g.get("audit_login_nonce")
-    if nonce and request.cookies.get(LOGIN_COOKIE) != nonce:
-        set_cookie(response, LOGIN_COOKIE, nonce, max_age=3600)
     return response
 
 

@@ -17,8 +17,9 @@ from flask.typing import ResponseReturnValue
 from pydantic import ValidationError
 
 from explainer.schemas import TicketIn
+from explainer.web import csrf
 from explainer.web.context import service
-from explainer.web.customer.forms import ActionError, csrf_token, read_action, set_csrf_cookie
+from explainer.web.customer.forms import ActionError, read_action
 from explainer.web.customer.views import live_view
 
 __all__ = ["RateLimiter", "bp"]
@@ -64,7 +65,7 @@ def _limiter() -> RateLimiter:
 @bp.after_request
 def _headers(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-store"
-    return set_csrf_cookie(response)
+    return response
 
 
 @bp.get("")
@@ -109,7 +110,7 @@ def _form(data: dict[str, Any], error: str | None) -> str:
         "demo/form.html",
         data={k: str(v) for k, v in data.items() if k != "csrf_token"},
         error=error,
-        csrf=csrf_token("demo"),
+        csrf=csrf.token("demo"),
         channels=CHANNELS,
         plans=PLANS,
     )

@@ -23,15 +23,10 @@ from flask import (
 from flask.typing import ResponseReturnValue
 
 from explainer.service.customers import CustomerView
+from explainer.web import csrf
 from explainer.web.context import service
 from explainer.web.customer import widget
-from explainer.web.customer.forms import (
-    ActionError,
-    clean_comment,
-    csrf_token,
-    read_action,
-    set_csrf_cookie,
-)
+from explainer.web.customer.forms import ActionError, clean_comment, read_action
 from explainer.web.customer.page import page_view
 
 __all__ = ["bp", "live_view"]
@@ -64,7 +59,7 @@ def _headers(response: Response) -> Response:
         widget.add_cors(response)
     elif request.path.startswith(bp.static_url_path or "/customer-static"):
         widget.add_cors(response)  # the widget's stylesheet, readable by tools such as axe
-    return set_csrf_cookie(response)
+    return response
 
 
 @bp.get("/why/<token>")
@@ -128,7 +123,7 @@ def _page(token: str, view: CustomerView, error: str | None = None) -> str:
     return render_template(
         "customer/why.html",
         view=_page_view(token, view),
-        csrf=csrf_token(view.decision_id),
+        csrf=csrf.token(view.decision_id),
         error=error,
     )
 
