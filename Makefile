@@ -2,16 +2,26 @@
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
+LOCK   := requirements.lock
 
-.PHONY: install run test lint models bench bench-quick clean
+.PHONY: install run test lint models bench bench-quick clean lock
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -c $(LOCK) -e '.[dev]'
 	touch $@
+
+# Re-resolve pyproject.toml's ranges in a clean venv and write the exact versions.
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install -q -e '.[dev]'
+	{ sed -n '1,2p' $(LOCK); .lock-venv/bin/pip freeze --exclude-editable; } > $(LOCK).new
+	mv $(LOCK).new $(LOCK)
+	rm -rf .lock-venv
 
 models: install
 	@if [ -f models/intent/current ] && [ -f models/priority/current ]; then \
@@ -33,10 +43,14 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# Stages: lint (ruff, mypy, import contracts); the fast suite in parallel; the slow
+# stage (real training, browsers, benchmarks' quick modes); the production install.
 test: install
 	bash .ci/system-deps
 	$(MAKE) lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 -m "not slow"
+	$(BIN)/pytest -m slow
+	bash .ci/production-install
 
 bench: models
 	bash .ci/bench-deps

@@ -10,11 +10,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from postgres_helpers import fresh_schema, postgres_unavailable, postgres_url_for_tests
-
 from explainer.settings import Settings
 from explainer.store import Store
 from explainer.training import corpus
+from tests.postgres_helpers import fresh_schema, postgres_unavailable, postgres_url_for_tests
 
 __all__ = ["api_key", "bodies", "database", "why_paths"]
 

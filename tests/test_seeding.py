@@ -9,6 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from explainer.cli.main import main
+from explainer.oversight.query import SearchQuery
 from explainer.service.seeding import timestamps
 from explainer.settings import Settings
 from explainer.store import Store
@@ -99,7 +100,7 @@ def test_seed_stores_valid_rows_and_reports_the_rest(
     store = Store.from_settings(
         Settings.load({"DATABASE_URL": db, "INSTANCE_PATH": str(tmp_path / "inst")})
     )
-    rows, total = store.search_decisions(limit=10)
+    rows, total = store.search(SearchQuery(per_page=10))
     store.dispose()
     assert total == 3
     by_lang = {r["language"]: r for r in rows}

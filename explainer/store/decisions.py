@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, select
+from sqlalchemy import Connection, bindparam, insert, select
 
 from explainer.errors import ConflictError, ValidationFailed
 from explainer.privacy import personal
@@ -14,9 +14,8 @@ from explainer.store.ids import new_id
 from explainer.store.ledger.log import Recorder, canonical, iso
 from explainer.store.tables import decisions, idempotency_keys, payloads
 
-__all__ = ["FILTERS", "SUMMARY_COLUMNS", "get", "save", "search"]
+__all__ = ["SUMMARY_COLUMNS", "get", "save"]
 
-FILTERS = ("intent", "priority", "language", "region", "plan", "channel")
 SUMMARY_COLUMNS = (  # what a search row shows; shared by every listing
     "id",
     "created_at",
@@ -126,30 +125,3 @@ _REMEMBER = insert(idempotency_keys)
 _IDEMPOTENCY = select(idempotency_keys).where(
     idempotency_keys.c.scope == bindparam("scope"), idempotency_keys.c.key == bindparam("key")
 )
-
-
-def search(
-    conn: Connection, limit: int, offset: int, filters: dict[str, Any]
-) -> tuple[list[dict[str, Any]], int]:
-    """Summary rows, newest first, and the total matching count."""
-    unknown = set(filters) - {*FILTERS, "since", "until"}
-    if unknown:
-        raise ValidationFailed(f"unknown search filters: {sorted(unknown)}")
-    conds = [decisions.c[k] == v for k, v in filters.items() if k in FILTERS and v is not None]
-    if filters.get("since") is not None:
-        conds.append(decisions.c.created_at >= filters["since"])
-    if filters.get("until") is not None:
-        conds.append(decisions.c.created_at < filters["until"])
-    total = conn.execute(select(func.count()).select_from(decisions).where(*conds)).scalar_one()
-    cols = [decisions.c[k] for k in SUMMARY_COLUMNS]
-    query = (
-        select(*cols)
-        .where(*conds)
-        .order_by(decisions.c.created_at.desc(), decisions.c.id.desc())
-        .limit(max(0, limit))
-        .offset(max(0, offset))
-    )
-    rows = [dict(r) for r in conn.execute(query).mappings()]
-    for r in rows:
-        r["created_at"] = iso(r["created_at"])
-    return rows, int(total)

@@ -89,13 +89,6 @@ class Store:
         with self.engine.connect() as conn:
             return decisions.get(conn, decision_id)
 
-    def search_decisions(
-        self, *, limit: int = 50, offset: int = 0, **filters: Any
-    ) -> tuple[list[dict[str, Any]], int]:
-        """Summary rows newest first, and the total count, for the audit console."""
-        with self.engine.connect() as conn:
-            return decisions.search(conn, limit, offset, filters)
-
     # API keys
     def create_api_key(self, name: str, scopes: list[str]) -> tuple[str, str]:
         """A new key as ``(plaintext, key_id)``; only its hash is kept."""

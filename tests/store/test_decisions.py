@@ -11,6 +11,7 @@ from store_helpers import decisions as make_decisions
 
 from explainer.errors import ConflictError, NotFoundError
 from explainer.explain.decide import Decider
+from explainer.oversight.query import SearchQuery
 from explainer.store import Store
 from explainer.store.ledger import log, merkle
 from explainer.store.tables import decisions, log_leaves, payloads
@@ -80,19 +81,18 @@ def test_search_filters_and_order(store: Store, two_hundred: list[dict[str, Any]
     for i, d in enumerate(two_hundred[:40]):
         at = base + timedelta(hours=i)
         store.save_decision({**d, "created_at": at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")})
-    rows, total = store.search_decisions(limit=10)
+    rows, total = store.search(SearchQuery(per_page=10))
     assert total == 40 and len(rows) == 10
     assert [r["created_at"] for r in rows] == sorted((r["created_at"] for r in rows), reverse=True)
     plan = two_hundred[0]["ticket"]["customer"]["plan"]
-    rows, total = store.search_decisions(limit=100, plan=plan)
+    rows, total = store.search(SearchQuery(equals={"plan": plan}, per_page=100))
     assert total == sum(d["ticket"]["customer"]["plan"] == plan for d in two_hundred[:40])
     assert all(r["plan"] == plan for r in rows)
-    rows, total = store.search_decisions(
-        since=base + timedelta(hours=10), until=base + timedelta(hours=20)
-    )
+    window = SearchQuery(since=base + timedelta(hours=10), until=base + timedelta(hours=20))
+    rows, total = store.search(window)
     assert total == 10
     intent = two_hundred[0]["intent"]["label"]
-    rows, _ = store.search_decisions(intent=intent, limit=1, offset=0)
+    rows, _ = store.search(SearchQuery(equals={"intent": intent}, per_page=1))
     assert rows[0]["intent"] == intent and rows[0]["intent_model_version"]
 
 

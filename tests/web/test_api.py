@@ -10,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from web_helpers import PUBLIC_URL, SECRET, Keys, ticket
 
+from explainer.oversight.query import SearchQuery
 from explainer.service.links import LinkSigner
 
 SUBJECTS = [
@@ -95,7 +96,7 @@ def test_explain_is_a_preview_that_stores_nothing(
     r = client.post("/api/v1/explain", json=ticket(), headers=keys.write)
     assert r.status_code == 200
     assert r.json["id"] is None and r.json["links"] is None
-    rows, total = app.extensions["explainer"].store.search_decisions()
+    rows, total = app.extensions["explainer"].store.search(SearchQuery())
     assert total == 0 and rows == []
 
 

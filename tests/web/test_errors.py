@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from web_helpers import Keys, ticket
 
+from explainer.oversight.query import SearchQuery
 from explainer.store.ledger import log as store_log
 from explainer.store.tables import decisions, log_leaves, payloads
 
@@ -115,7 +116,7 @@ def test_lone_surrogates_are_422_and_never_stored(
     app: Flask, client: FlaskClient, keys: Keys, raw: bytes
 ) -> None:
     _assert_problem(_post(client, keys, raw), 422, "validation")
-    assert app.extensions["explainer"].store.search_decisions()[1] == 0
+    assert app.extensions["explainer"].store.search(SearchQuery())[1] == 0
 
 
 def test_the_preview_validates_the_same_way(client: FlaskClient, keys: Keys) -> None:
