@@ -5,8 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-__all__ = ["EQUALS", "REVIEW_STATES", "SORTS", "SearchQuery"]
+__all__ = ["EQUALS", "REVIEW_STATES", "SORTS", "SUMMARY_COLUMNS", "SearchQuery"]
 
+SUMMARY_COLUMNS = (  # what a search row shows; shared by every listing
+    "id",
+    "created_at",
+    "intent",
+    "priority",
+    "intent_confidence",
+    "priority_confidence",
+    "channel",
+    "plan",
+    "language",
+    "region",
+    "intent_model_version",
+    "priority_model_version",
+)
 EQUALS = ("intent", "priority", "channel", "plan", "language", "region")
 SORTS = ("created_at", "intent_confidence", "priority_confidence", "intent", "priority")
 REVIEW_STATES = ("none", "requested", "resolved")

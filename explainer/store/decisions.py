@@ -14,22 +14,7 @@ from explainer.store.ids import new_id
 from explainer.store.ledger.log import Recorder, canonical, iso
 from explainer.store.tables import decisions, idempotency_keys, payloads
 
-__all__ = ["SUMMARY_COLUMNS", "get", "save"]
-
-SUMMARY_COLUMNS = (  # what a search row shows; shared by every listing
-    "id",
-    "created_at",
-    "intent",
-    "priority",
-    "intent_confidence",
-    "priority_confidence",
-    "channel",
-    "plan",
-    "language",
-    "region",
-    "intent_model_version",
-    "priority_model_version",
-)
+__all__ = ["get", "save"]
 
 
 def save(

@@ -14,8 +14,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, exists, func, or_, select
 
-from explainer.oversight.query import EQUALS, SORTS, SearchQuery
-from explainer.store.decisions import SUMMARY_COLUMNS
+from explainer.oversight.query import EQUALS, SORTS, SUMMARY_COLUMNS, SearchQuery
 from explainer.store.ledger.log import iso
 from explainer.store.resolutions import decision_column, open_request
 from explainer.store.tables import decisions, review_requests, review_resolutions

@@ -13,6 +13,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 
 from explainer.model.registry import MODEL_NAMES
 from explainer.oversight.importance import ModelImportance
+from explainer.oversight.query import SUMMARY_COLUMNS
 from explainer.oversight.report import MIN_GROUP, FairnessReport
 from explainer.web.auditor.auth import require_role
 from explainer.web.auditor.downloads import csv_download, json_download
@@ -22,21 +23,7 @@ from explainer.web.context import service
 
 __all__ = ["EXPORT_COLUMNS", "register"]
 
-EXPORT_COLUMNS = (
-    "id",
-    "created_at",
-    "intent",
-    "intent_confidence",
-    "priority",
-    "priority_confidence",
-    "channel",
-    "plan",
-    "language",
-    "region",
-    "intent_model_version",
-    "priority_model_version",
-    "review",
-)
+EXPORT_COLUMNS = (*SUMMARY_COLUMNS, "review")
 
 
 def register(bp: Blueprint) -> None:
