@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
+    "ConfigurationError",
     "ConflictError",
     "DataError",
     "ExplainerError",
@@ -25,6 +26,13 @@ class ExplainerError(Exception):
         super().__init__(detail)
         self.detail = detail
         self.extra = extra
+
+
+class ConfigurationError(ExplainerError):
+    """A setting cannot be used as given (named by its environment variable)."""
+
+    type_slug = "configuration"
+    title = "Configuration error"
 
 
 class DataError(ExplainerError):

@@ -12,8 +12,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from explainer.errors import ConfigurationError
 
 __all__ = ["Settings"]
 
@@ -62,7 +64,10 @@ class Settings(BaseSettings):
         ``instance_path/secret_key`` (created mode 0600 by whichever process comes first).
         """
         given = {k.lower(): v for k, v in (overrides or {}).items()}
-        loaded = cls(**given)
+        try:
+            loaded = cls(**given)
+        except ValidationError as exc:
+            raise ConfigurationError(_message(exc)) from None
         if loaded.secret_key is not None:
             return loaded
         return loaded.model_copy(update={"secret_key": SecretStr(_kept_secret(loaded))})
@@ -73,6 +78,13 @@ class Settings(BaseSettings):
         if self.secret_key is None:
             raise RuntimeError("settings were not made by Settings.load()")
         return self.secret_key.get_secret_value()
+
+
+def _message(exc: ValidationError) -> str:
+    return "; ".join(
+        f"EXPLAINER_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}"
+        for e in exc.errors(include_url=False)
+    )
 
 
 def _kept_secret(settings: Settings) -> str:

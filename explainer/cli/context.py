@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -16,7 +16,7 @@ from explainer.settings import Settings
 __all__ = ["fail", "serviced"]
 
 
-def fail(exc: ExplainerError) -> None:
+def fail(exc: ExplainerError) -> NoReturn:
     """Print a domain error's detail and exit with code 2."""
     click.echo(f"error: {exc.detail}", err=True)
     sys.exit(2)
@@ -35,7 +35,10 @@ def serviced(
     ``models`` loads the models in service; ``upgrade`` applies migrations first (for
     commands that may run before ``explainer db upgrade``).
     """
-    service = Service.from_settings(settings or Settings.load(overrides), models=models)
+    try:
+        service = Service.from_settings(settings or Settings.load(overrides), models=models)
+    except ExplainerError as exc:
+        fail(exc)
     try:
         if upgrade:
             service.admin.upgrade()

@@ -29,11 +29,15 @@ def register(group: click.Group) -> None:
 @click.option("--dev", is_flag=True, help="Flask's development server (one process).")
 def serve(host: str, port: int, workers: int, dev: bool) -> None:
     """Serve the API, the customer pages and the probes."""
-    from explainer.cli.context import serviced
+    from explainer.cli.context import fail, serviced
+    from explainer.errors import ExplainerError
     from explainer.settings import Settings
     from explainer.web.app import build_app
 
-    settings = Settings.load()
+    try:
+        settings = Settings.load()
+    except ExplainerError as exc:
+        fail(exc)
     with serviced(settings, upgrade=True):
         pass  # migrations run in the master, before any worker forks
     app = build_app(settings)
