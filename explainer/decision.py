@@ -1,17 +1,27 @@
-"""The decision of SPEC section 3 as types: what the API answers and the OpenAPI document shows.
+"""The decision of SPEC section 3 as one type, with personal data marked in the type.
 
-Extra fields are allowed (older stored decisions carry more); the named ones are fixed.
+``Decider`` returns a :class:`Decision`; the store, the API, the pages, the exports and
+the OpenAPI document all use it. A field annotated with :class:`Personal` holds the
+customer's data: redaction at rest, the public/erasable split, erasure, the retention
+purge and the subject export all find personal data through :func:`personal_fields`,
+so a new personal field is covered by adding the annotation, nowhere else.
+Derived copies are computed when serialised and never stored (``customer.reasons``).
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 from explainer.schemas import Channel, Plan
 
 __all__ = [
+    "ERASED",
+    "AccountAttribution",
+    "AccountReason",
     "Attribution",
     "Counterfactual",
     "CustomerOut",
@@ -21,16 +31,40 @@ __all__ = [
     "Links",
     "ModelDecision",
     "ModelRef",
-    "OpenModel",
+    "Personal",
+    "PersonalField",
+    "QuotedReason",
+    "Reason",
+    "TextAttribution",
     "TicketOut",
+    "Typed",
+    "personal_fields",
 ]
 
-
-class OpenModel(BaseModel):
-    model_config = ConfigDict(extra="allow")
+ERASED = "[erased]"
 
 
-class ModelRef(OpenModel):
+@dataclass(frozen=True)
+class Personal:
+    """Field metadata: the value is the customer's personal data.
+
+    ``erased`` is what stands in its place in the public document and after erasure.
+    """
+
+    erased: Any = ERASED
+
+
+PersonalText = Annotated[str, Personal()]
+Span = tuple[Literal["subject", "body"], int, int]
+
+
+class Typed(BaseModel):
+    """Strict shape: a misspelt or unknown field is a bug, not data."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ModelRef(Typed):
     """Which model version decided."""
 
     name: str
@@ -38,30 +72,45 @@ class ModelRef(OpenModel):
     sha256: str
 
 
-class Attribution(OpenModel):
-    """One input feature's contribution to the explained output."""
+class TextAttribution(Typed):
+    """Words of the customer's message: ``feature`` and ``display`` quote them."""
+
+    feature: PersonalText
+    kind: Literal["text"] = "text"
+    value: float
+    display: PersonalText
+    spans: Annotated[list[Span], Personal(erased=[])]
+
+
+class AccountAttribution(Typed):
+    """An account field (plan, channel, age, open tickets): not personal on its own."""
 
     feature: str
-    kind: str
+    kind: Literal["account"] = "account"
     value: float
     display: str
-    spans: list[tuple[Literal["subject", "body"], int, int]] | None = None
+    field: str
+    field_value: Any
 
 
-class Explanation(OpenModel):
+Attribution = Annotated[TextAttribution | AccountAttribution, Field(discriminator="kind")]
+
+
+class Explanation(Typed):
     """Exact attributions: ``base_value + sum(values) = output_value`` (+ the residual)."""
 
     method: str
     output_space: str
     contrast: str | None
     baseline: str
+    baseline_fields: dict[str, Any] = Field(default_factory=dict)
     base_value: float
     output_value: float
     additivity_error: float
     attributions: list[Attribution]
 
 
-class ModelDecision(OpenModel):
+class ModelDecision(Typed):
     """One model's label, confidence and explanation."""
 
     label: str
@@ -69,61 +118,135 @@ class ModelDecision(OpenModel):
     queue: str | None = None
     response_time: str | None = None
     confidence: float = Field(ge=0, le=1)
+    probabilities: dict[str, float] = Field(default_factory=dict)
     model: ModelRef
     explanation: Explanation
 
 
-class CustomerOut(OpenModel):
-    """The stored customer fields (never name or e-mail)."""
+class CustomerOut(Typed):
+    """The stored customer fields (never name or e-mail: those only steer redaction)."""
 
-    id: str | None
+    id: Annotated[str | None, Personal(erased=None)] = None
     plan: Plan
     account_age_days: int
     open_tickets: int
-    region: str | None
+    region: str | None = None
 
 
-class TicketOut(OpenModel):
-    """The redacted ticket as stored."""
+class TicketOut(Typed):
+    """The ticket as stored: redacted text, audit attributes, account fields."""
 
-    subject: str
-    body: str
+    ticket_id: Annotated[str | None, Personal(erased=None)] = None
+    subject: Annotated[str, Personal(erased="")]
+    body: Annotated[str, Personal(erased="")]
     channel: Channel
-    language: str | None
+    language: str | None = None
     customer: CustomerOut
 
 
-class Counterfactual(OpenModel):
-    """A verified change of outcome when the ``removed`` substrings are deleted."""
+class QuotedReason(Typed):
+    """A reason that quotes the customer's message."""
 
     model: str
-    removed: list[str]
-    label: str
+    feature: PersonalText
+    value: float
+    text: PersonalText
+    spans: Annotated[list[Span], Personal(erased=[])]
+
+
+class AccountReason(Typed):
+    """A reason that names an account fact."""
+
+    model: str
+    feature: str
+    value: float
     text: str
 
 
-class CustomerView(OpenModel):
-    """The customer wording, produced from the attributions."""
+Reason = QuotedReason | AccountReason
+
+
+class Counterfactual(Typed):
+    """A verified change of outcome when the ``removed`` substrings are deleted."""
+
+    model: str
+    removed: Annotated[list[str], Personal(erased=[])]
+    label: str
+    display: str | None = None
+    quoted: Annotated[list[str], Personal(erased=[])] = Field(default_factory=list)
+    text: PersonalText
+
+
+class CustomerView(Typed):
+    """The customer wording, produced from the attributions and nothing else."""
 
     summary: str
-    reasons: list[str]
+    reason_details: list[Reason] = Field(default_factory=list)
     notice: str
-    counterfactual: Counterfactual | None
+    counterfactual: Counterfactual | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_stored_copy(cls, data: Any) -> Any:
+        # Decisions stored before this type kept ``reasons`` as a second copy.
+        if isinstance(data, dict) and "reasons" in data:
+            return {k: v for k, v in data.items() if k != "reasons"}
+        return data
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def reasons(self) -> list[str]:
+        """The reasons' sentences, in order (derived from ``reason_details``)."""
+        return [r.text for r in self.reason_details]
 
 
-class Links(OpenModel):
+class Links(Typed):
     """Where the customer can see this decision."""
 
     why: str = Field(description="A signed, expiring customer link.")
 
 
-class Decision(OpenModel):
+class Decision(Typed):
     """A decision (SPEC section 3); ``id`` and ``links`` are null in a preview."""
 
-    id: str | None
+    id: str | None = None
     created_at: str
     ticket: TicketOut
-    intent: ModelDecision | None
-    priority: ModelDecision | None
+    intent: ModelDecision | None = None
+    priority: ModelDecision | None = None
     customer: CustomerView
-    links: Links | None
+    links: Links | None = None
+    template_version: str | None = None
+    erased: bool = Field(False, description="The customer's personal data was erased.")
+
+    def models(self) -> Iterator[tuple[str, ModelDecision]]:
+        """``(name, block)`` of each model that decided, intent first."""
+        for name in ("intent", "priority"):
+            block = getattr(self, name)
+            if block is not None:
+                yield name, block
+
+    def wire(self) -> dict[str, Any]:
+        """The JSON form (SPEC names; ``customer.reasons`` computed)."""
+        return self.model_dump(mode="json")
+
+
+PersonalField = tuple[tuple[str | int, ...], Any, Personal]
+
+
+def personal_fields(model: BaseModel, path: tuple[str | int, ...] = ()) -> Iterator[PersonalField]:
+    """Every personal value in ``model``: ``(path, value, marking)``, in field order.
+
+    Paths use the JSON names, so they address the serialised document as well.
+    """
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        mark = next((m for m in info.metadata if isinstance(m, Personal)), None)
+        if mark is not None:
+            yield (*path, name), value, mark
+        elif isinstance(value, BaseModel):
+            yield from personal_fields(value, (*path, name))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    yield from personal_fields(item, (*path, name, i))

@@ -99,7 +99,7 @@ def _check_spans(ticket: dict[str, Any], quoted: str, spans: list[list[Any]]) ->
 
 
 def _check(decider: Decider, ticket: TicketIn, personal: dict[str, str]) -> dict[str, Any]:
-    d = decider.decide(ticket)
+    d = decider.decide(ticket).wire()
     red, cust = d["ticket"], d["customer"]
     fields = ticket.account_fields()
     assert len(cust["reasons"]) <= 4

@@ -168,7 +168,8 @@ def explain(
     where: dict[str, Any] = {"models_dir": models_dir} if models_dir else {}
     with serviced(models=True, **where) as service:
         decision = service.preview(ticket)
-    click.echo(json.dumps(decision, indent=2) if as_json else render_decision(decision))
+    wire = decision.wire()
+    click.echo(json.dumps(wire, indent=2) if as_json else render_decision(wire))
 
 
 @main.command()

@@ -1,7 +1,7 @@
 """The decision path: redact -> featurize -> classify -> attribute -> group -> word.
 
-Pure domain code (no Flask, no database): returns the decision object of SPEC
-section 3 with ``id`` and ``links`` left null; the store fills them in.
+Pure domain code (no Flask, no database): returns the typed :class:`Decision` of
+SPEC section 3 with ``id`` and ``links`` left null; the store and the service fill them.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from explainer.decision import Decision
 from explainer.explain.attribution import METHOD, OUTPUT_SPACE, explain_row
 from explainer.explain.grouping import Layout, group_attributions
 from explainer.explain.rerun import Rerun
@@ -70,11 +71,11 @@ class Decider:
     def __init__(self, models: Mapping[str, LinearModel]) -> None:
         self.models = dict(models)
 
-    def decide(self, ticket: TicketIn, now: datetime | None = None) -> dict[str, Any]:
+    def decide(self, ticket: TicketIn, now: datetime | None = None) -> Decision:
         """The full decision object for one ticket (a preview: no id, no links)."""
         return self.explain(RedactedTicket.of(ticket), now)
 
-    def explain(self, red: RedactedTicket, now: datetime | None = None) -> dict[str, Any]:
+    def explain(self, red: RedactedTicket, now: datetime | None = None) -> Decision:
         """The decision object for an already redacted ticket: models, reasons, wording."""
         text = join_fields(red.subject, red.body)
         tokens = tokenize(text)
@@ -93,16 +94,18 @@ class Decider:
             blocks[name] = block
             outcomes.append(outcome)
         created = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        return {
-            "id": None,
-            "created_at": created,
-            "ticket": red.as_dict(),
-            "intent": blocks.get("intent"),
-            "priority": blocks.get("priority"),
-            "customer": self._customer(outcomes, red, dict(zip(self.models, rows, strict=True))),
-            "links": None,
-            "template_version": narrative.TEMPLATE_VERSION,
-        }
+        return Decision.model_validate(
+            {
+                "created_at": created,
+                "ticket": red.as_dict(),
+                "intent": blocks.get("intent"),
+                "priority": blocks.get("priority"),
+                "customer": self._customer(
+                    outcomes, red, dict(zip(self.models, rows, strict=True))
+                ),
+                "template_version": narrative.TEMPLATE_VERSION,
+            }
+        )
 
     def _one(
         self,
@@ -162,7 +165,6 @@ class Decider:
         details = narrative.reasons(outcomes)
         return {
             "summary": narrative.summary(by_name.get("intent"), by_name.get("priority")),
-            "reasons": [r["text"] for r in details],
             "reason_details": details,
             "notice": narrative.NOTICE,
             "counterfactual": cf,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from explainer.decision import Decision
 from explainer.errors import ExplainerError, NotFoundError, ValidationFailed
 from explainer.model.registry import MODEL_NAMES, load_card
 from explainer.oversight.importance import ModelImportance, importance_by_version
@@ -36,7 +37,7 @@ def label_choices(cards: Mapping[str, Mapping[str, Any]]) -> dict[str, list[dict
 class DecisionRecord:
     """One decision as the console shows it: the decision, people's records, its proof."""
 
-    decision: dict[str, Any]
+    decision: Decision
     reviews: list[dict[str, Any]]
     resolutions: list[dict[str, Any]]
     feedback: list[dict[str, Any]]
@@ -106,7 +107,8 @@ class Console:
         if decision is None:
             raise NotFoundError("no decision with this id")
         choices = self.label_choices()
-        before = {m: (decision.get(m) or {}).get("label") for m in MODEL_NAMES}
+        before: dict[str, str | None] = dict.fromkeys(MODEL_NAMES)
+        before.update((m, block.label) for m, block in decision.models())
         for model, value in labels.items():
             allowed = {c["label"] for c in choices.get(model, [])} | {before.get(model)}
             if value is not None and value not in allowed:

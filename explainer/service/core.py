@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from explainer.decision import Decision, Links
 from explainer.errors import ExplainerError, NotFoundError
 from explainer.explain.decide import Decider
 from explainer.model.registry import load_models
@@ -86,14 +87,14 @@ class Service:
         """Whether at least one model is in service."""
         return bool(self.decider.models)
 
-    def preview(self, ticket: TicketIn) -> dict[str, Any]:
+    def preview(self, ticket: TicketIn) -> Decision:
         """Classify and explain without storing (``id`` and ``links`` stay null)."""
         self._need_models()
         return self.decider.decide(ticket)
 
     def create(
         self, ticket: TicketIn, *, idempotency_key: str | None, api_key_id: str | None
-    ) -> tuple[dict[str, Any], bool]:
+    ) -> tuple[Decision, bool]:
         """Decide and store durably; ``(decision, created)``, False on an idempotent replay."""
         self._need_models()
         decision = self.decider.decide(ticket)
@@ -116,11 +117,11 @@ class Service:
         self._need_models()
         return seed(self.decider, self.store, rows, cols, times, progress)
 
-    def find(self, decision_id: str) -> dict[str, Any] | None:
+    def find(self, decision_id: str) -> Decision | None:
         """The stored decision without links, or None when the id is unknown."""
         return self.store.get_decision(decision_id) if DECISION_ID.fullmatch(decision_id) else None
 
-    def get(self, decision_id: str) -> dict[str, Any]:
+    def get(self, decision_id: str) -> Decision:
         """A stored decision with its customer link; NotFoundError when unknown."""
         decision = self.find(decision_id)
         if decision is None:
@@ -142,10 +143,10 @@ class Service:
         issued = datetime.fromisoformat(created_at).timestamp() if created_at else None
         return f"{base}/why/{self.signer.token(decision_id, issued)}"
 
-    def with_links(self, decision: dict[str, Any]) -> dict[str, Any]:
+    def with_links(self, decision: Decision) -> Decision:
         """A copy of ``decision`` with ``links.why`` filled in."""
-        url = self.why_url(str(decision["id"]), decision.get("created_at"))
-        return {**decision, "links": {"why": url}}
+        url = self.why_url(str(decision.id), decision.created_at)
+        return decision.model_copy(update={"links": Links(why=url)})
 
     def ready(self) -> dict[str, bool]:
         """Readiness checks: the database answers and models are loaded."""

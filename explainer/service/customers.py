@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from explainer.decision import Decision
 from explainer.service.links import LinkSigner
 from explainer.store import Store
 
@@ -18,7 +19,7 @@ class CustomerView:
     """One live link's decision with its review requests (with outcomes) and feedback."""
 
     decision_id: str
-    decision: dict[str, Any]
+    decision: Decision
     reviews: list[dict[str, Any]]
     feedback: list[dict[str, Any]]
 
@@ -39,7 +40,7 @@ class Customers:
         """The decision a live link names; None when the link is wrong, expired or revoked."""
         decision_id = self._signer.decision_id(token) if len(token) <= _MAX_TOKEN else None
         found = self._store.customer_view(decision_id) if decision_id else None
-        if decision_id is None or found is None or found[0].get("id") != decision_id:
+        if decision_id is None or found is None or found[0].id != decision_id:
             return None
         return CustomerView(decision_id, *found)
 

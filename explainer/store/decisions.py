@@ -8,10 +8,11 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select
 
+from explainer.decision import Decision
 from explainer.errors import ConflictError, ValidationFailed
 from explainer.privacy import personal
 from explainer.store.ids import new_id
-from explainer.store.ledger.log import Recorder, canonical, iso
+from explainer.store.ledger.log import Recorder, canonical
 from explainer.store.tables import decisions, idempotency_keys, payloads
 
 __all__ = ["get", "save"]
@@ -19,26 +20,21 @@ __all__ = ["get", "save"]
 
 def save(
     rec: Recorder,
-    decision: dict[str, Any],
+    decision: Decision,
     idempotency_key: str | None,
     request_hash: str | None,
     api_key_id: str | None,
-) -> tuple[dict[str, Any], bool]:
+) -> tuple[Decision, bool]:
     """Store a decision in the caller's transaction; honour an idempotency key."""
     scope = api_key_id or ""
     if idempotency_key is not None:
         earlier = _replay(rec.conn, scope, idempotency_key, request_hash or "")
         if earlier is not None:
             return earlier, False
-    # The decision is a fresh JSON-ready document (the canonical encodings below would
-    # refuse anything else): a shallow copy is enough to add the id.
-    stored = {k: v for k, v in decision.items() if k != "links"}
-    stored["id"] = new_id("dec")
-    stored.setdefault("created_at", iso(datetime.now(UTC)))
+    stored = decision.model_copy(update={"id": new_id("dec"), "links": None})
     public, payload = personal.split(stored)
-    customer = ((stored.get("ticket") or {}).get("customer") or {}).get("id")
     row = _summary(stored, public, api_key_id)
-    rec.record("decision", row, personal=payload, customer_id=customer)
+    rec.record("decision", row, personal=payload, customer_id=stored.ticket.customer.id)
     if idempotency_key is not None:
         rec.conn.execute(
             _REMEMBER,
@@ -46,14 +42,14 @@ def save(
                 "scope": scope,
                 "key": idempotency_key,
                 "request_hash": request_hash or "",
-                "decision_id": stored["id"],
+                "decision_id": stored.id,
                 "created_at": row["created_at"],
             },
         )
-    return {**stored, "links": None}, True
+    return stored, True
 
 
-def _replay(conn: Connection, scope: str, key: str, request_hash: str) -> dict[str, Any] | None:
+def _replay(conn: Connection, scope: str, key: str, request_hash: str) -> Decision | None:
     row = conn.execute(_IDEMPOTENCY, {"scope": scope, "key": key}).mappings().first()
     if row is None:
         return None
@@ -62,42 +58,38 @@ def _replay(conn: Connection, scope: str, key: str, request_hash: str) -> dict[s
     return get(conn, row["decision_id"])
 
 
-def _summary(d: dict[str, Any], public: dict[str, Any], api_key_id: str | None) -> dict[str, Any]:
-    ticket = d.get("ticket") or {}
-    customer = ticket.get("customer") or {}
+def _summary(d: Decision, public: dict[str, Any], api_key_id: str | None) -> dict[str, Any]:
     try:
-        created = datetime.fromisoformat(d["created_at"])
-    except (TypeError, ValueError) as exc:
+        created = datetime.fromisoformat(d.created_at)
+    except ValueError as exc:
         raise ValidationFailed("created_at is not an ISO 8601 timestamp") from exc
+    ticket = d.ticket
     row: dict[str, Any] = {
-        "id": d["id"],
+        "id": d.id,
         "created_at": created if created.tzinfo else created.replace(tzinfo=UTC),
-        "channel": ticket.get("channel"),
-        "plan": customer.get("plan"),
-        "language": ticket.get("language"),
-        "region": customer.get("region"),
-        "template_version": d.get("template_version"),
+        "channel": ticket.channel,
+        "plan": ticket.customer.plan,
+        "language": ticket.language,
+        "region": ticket.customer.region,
+        "template_version": d.template_version,
         "api_key_id": api_key_id,
         "document": canonical(public).decode("utf-8"),
     }
-    for model in ("intent", "priority"):
-        block = d.get(model) or {}
-        row[model] = block.get("label")
-        row[f"{model}_confidence"] = block.get("confidence")
-        row[f"{model}_model_version"] = (block.get("model") or {}).get("version")
+    for name in ("intent", "priority"):
+        block = getattr(d, name)
+        row[name] = block.label if block else None
+        row[f"{name}_confidence"] = block.confidence if block else None
+        row[f"{name}_model_version"] = block.model.version if block else None
     return row
 
 
-def get(conn: Connection, decision_id: str) -> dict[str, Any] | None:
+def get(conn: Connection, decision_id: str) -> Decision | None:
     """The decision re-assembled from its public row and (unless erased) its payload."""
     found = conn.execute(_DOCUMENT, {"id": decision_id}).first()
     if found is None:
         return None
     document, held = found
-    payload = None if held is None else json.loads(held)
-    decision = personal.join(json.loads(document), payload, in_place=True)
-    decision["links"] = None
-    return decision
+    return personal.join(json.loads(document), None if held is None else json.loads(held))
 
 
 # The public document and (unless erased) the payload, in one round trip; built once.

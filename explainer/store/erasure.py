@@ -87,8 +87,9 @@ def export_customer(conn: Connection, customer_id: str, retention_days: int) -> 
     }
     models: dict[tuple[str, str], dict[str, Any]] = {}
     for decision_id in decision_ids:
-        decision = decision_rows.get(conn, decision_id)
-        assert decision is not None  # a payload row implies its decision (foreign design)
+        found = decision_rows.get(conn, decision_id)
+        assert found is not None  # a payload row implies its decision (foreign design)
+        decision = found.wire()
         decision.pop("links", None)
         decision["personal_data_until"] = until[("decision", decision_id)]
         decision["link_revoked"] = people.link_revoked(conn, decision_id)

@@ -85,7 +85,7 @@ def attribution_items(
         .where(version.is_not(None))
     )
     for v, created, document, data in conn.execute(query):
-        decision = personal.join(json.loads(document), None if data is None else json.loads(data))
+        decision = personal.fill(json.loads(document), None if data is None else json.loads(data))
         yield str(v), created, attribution_sizes(decision, model)
 
 

@@ -227,7 +227,7 @@ def reviewed(conn: Connection) -> list[dict[str, Any]]:
     out = []
     for r in conn.execute(query).mappings():
         decision = decision_rows.get(conn, r["decision_id"])
-        if decision is None or decision.get("erased"):
+        if decision is None or decision.erased:
             continue  # the text is gone: nothing left to train on
         out.append(
             {"decision": decision, "intent": r["intent_after"], "priority": r["priority_after"]}

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select, text
 
+from explainer.decision import Decision
 from explainer.errors import NotFoundError
 from explainer.oversight.query import SearchQuery
 from explainer.settings import Settings
@@ -74,17 +75,17 @@ class Store:
     # decisions
     def save_decision(
         self,
-        decision: dict[str, Any],
+        decision: Decision,
         *,
         idempotency_key: str | None = None,
         request_hash: str | None = None,
         api_key_id: str | None = None,
-    ) -> tuple[dict[str, Any], bool]:
+    ) -> tuple[Decision, bool]:
         """Append a decision (one transaction); replay or refuse a reused idempotency key."""
         with self.recording() as rec:
             return decisions.save(rec, decision, idempotency_key, request_hash, api_key_id)
 
-    def get_decision(self, decision_id: str) -> dict[str, Any] | None:
+    def get_decision(self, decision_id: str) -> Decision | None:
         """The stored decision (personal parts replaced and ``erased`` set once erased)."""
         with self.engine.connect() as conn:
             return decisions.get(conn, decision_id)
@@ -134,7 +135,7 @@ class Store:
 
     def customer_view(
         self, decision_id: str
-    ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]] | None:
+    ) -> tuple[Decision, list[dict[str, Any]], list[dict[str, Any]]] | None:
         """What the customer page shows, read over one connection: the decision, its
         review requests (with outcomes) and feedback; None when unknown or revoked."""
         with self.engine.connect() as conn:

@@ -7,11 +7,12 @@ answered it. Multi-process aggregation (PROMETHEUS_MULTIPROC_DIR) is not set up.
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from flask import Flask, Response, current_app, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
 from prometheus_client.exposition import generate_latest
+
+from explainer.decision import Decision
 
 __all__ = ["Metrics", "init_app", "record_decision"]
 
@@ -52,14 +53,12 @@ def init_app(app: Flask) -> None:
     app.add_url_rule("/metrics", "metrics", _metrics, methods=["GET"])
 
 
-def record_decision(decision: dict[str, Any]) -> None:
+def record_decision(decision: Decision) -> None:
     """Count one stored decision under each model that decided it."""
     metrics: Metrics = current_app.extensions[_EXTENSION]
-    for name in ("intent", "priority"):
-        block = decision.get(name)
-        if block:
-            model = block["model"]
-            metrics.decisions.labels(model["name"], block["label"], model["version"]).inc()
+    for _, block in decision.models():
+        model = block.model
+        metrics.decisions.labels(model.name, block.label, model.version).inc()
 
 
 def _start() -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import Engine, inspect, select
 
+from explainer.decision import Decision
 from explainer.explain.decide import Decider
 from explainer.schemas import TicketIn
 from explainer.store.tables import metadata
@@ -34,7 +35,7 @@ def ticket(row: dict[str, Any], **override: Any) -> TicketIn:
     return TicketIn.model_validate(fields)
 
 
-def decisions(decider: Decider, n: int, seed: int = 7) -> list[dict[str, Any]]:
+def decisions(decider: Decider, n: int, seed: int = 7) -> list[Decision]:
     """``n`` real decisions over generated tickets."""
     return [decider.decide(ticket(t.row)) for t in corpus.generate(n, seed)]
 

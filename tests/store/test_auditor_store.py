@@ -75,7 +75,7 @@ def test_console_records_are_append_only_leaves(store: Store, decider: Any) -> N
     saved = _decision(store, decider)
     Accounts(store).create_user("ann", "a long password", "reviewer", actor="test")
     with store.recording() as rec:
-        resolve(rec, saved["id"], "ann", {"priority": "urgent"}, "checked", "changed")
+        resolve(rec, str(saved.id), "ann", {"priority": "urgent"}, "checked", "changed")
     for statement in (
         update(review_resolutions).values(action="confirm"),
         delete(review_resolutions),
@@ -90,7 +90,7 @@ def test_console_records_are_append_only_leaves(store: Store, decider: Any) -> N
 def test_an_edited_resolution_fails_verification(store: Store, decider: Any) -> None:
     saved = _decision(store, decider)
     with store.recording() as rec:
-        done = resolve(rec, saved["id"], "ann", {"priority": "urgent"}, None, "changed")
+        done = resolve(rec, str(saved.id), "ann", {"priority": "urgent"}, None, "changed")
     dialect = store.engine.dialect.name
     from explainer.store.tables import auditor_drop_triggers_sql
 
@@ -106,16 +106,16 @@ def test_resolution_answers_the_request_and_erasure_takes_the_note(
     store: Store, decider: Any
 ) -> None:
     saved = _decision(store, decider)
-    request = store.add_review_request(saved["id"], "please look")
+    request = store.add_review_request(str(saved.id), "please look")
     with store.recording() as rec:
-        resolve(rec, saved["id"], "ann", {}, "Jane Roe called", "confirmed")
+        resolve(rec, str(saved.id), "ann", {}, "Jane Roe called", "confirmed")
     with store.engine.connect() as conn:
-        reviews = reviews_with_outcomes(conn, saved["id"])
+        reviews = reviews_with_outcomes(conn, str(saved.id))
     assert [r["id"] for r in reviews] == [request["id"]]
     assert reviews[0]["status"] == "resolved" and reviews[0]["outcome"] == "confirmed"
     store.erase_customer("C-5")
     with store.engine.connect() as conn:
-        assert resolutions_for(conn, saved["id"])[0]["note"] is None
+        assert resolutions_for(conn, str(saved.id))[0]["note"] is None
     assert store.verify_log().ok
 
 
@@ -123,12 +123,12 @@ def test_queue_pages_through_requests_then_low_confidence(store: Store, decider:
     from explainer.store.resolutions import queue
 
     made = [_decision(store, decider) for _ in range(3)]
-    store.add_review_request(made[1]["id"], None)
-    store.add_review_request(made[0]["id"], None)
+    store.add_review_request(str(made[1].id), None)
+    store.add_review_request(str(made[0].id), None)
     with store.engine.connect() as conn:
         everything, total = queue(conn, 50, 0)
         pages = [queue(conn, 1, i)[0] for i in range(total)]
-    assert [r["id"] for r in everything[:2]] == [made[1]["id"], made[0]["id"]]
+    assert [r["id"] for r in everything[:2]] == [str(made[1].id), str(made[0].id)]
     assert all(r["requested"] for r in everything[:2])
     assert not any(r["requested"] for r in everything[2:])
     assert [p[0]["id"] for p in pages] == [r["id"] for r in everything]

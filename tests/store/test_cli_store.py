@@ -41,10 +41,10 @@ def test_cli_round(env: dict[str, str], decider: Any) -> None:
         assert api_key is not None and api_key.scopes == {"decisions:write"}
         ticket = TicketIn.model_validate({"body": "refund me", "customer": {"id": "C-CLI"}})
         decision, _ = store.save_decision(decider.decide(ticket))
-        assert runner.invoke(main, ["links", "revoke", decision["id"]], env=env).exit_code == 0
-        assert store.link_revoked(decision["id"])
+        assert runner.invoke(main, ["links", "revoke", str(decision.id)], env=env).exit_code == 0
+        assert store.link_revoked(str(decision.id))
         exported = runner.invoke(main, ["export", "--customer", "C-CLI"], env=env)
-        assert json.loads(exported.stdout)["decisions"][0]["id"] == decision["id"]
+        assert json.loads(exported.stdout)["decisions"][0]["id"] == str(decision.id)
         assert runner.invoke(main, ["erase", "--customer", "C-CLI"], env=env).exit_code == 0
         assert runner.invoke(main, ["purge"], env=env).exit_code == 0
         assert runner.invoke(main, ["keys", "revoke", api_key.id], env=env).exit_code == 0
@@ -58,6 +58,6 @@ def test_cli_round(env: dict[str, str], decider: Any) -> None:
                 conn.exec_driver_sql("DROP TRIGGER decisions_no_update")
             conn.exec_driver_sql("UPDATE decisions SET intent = 'forged'")
         bad = runner.invoke(main, ["audit", "verify"], env=env)
-        assert bad.exit_code == 1 and f"decision {decision['id']}" in bad.stderr
+        assert bad.exit_code == 1 and f"decision {decision.id}" in bad.stderr
     finally:
         store.dispose()

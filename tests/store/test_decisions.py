@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from store_helpers import decisions as make_decisions
 
+from explainer.decision import Decision
 from explainer.errors import ConflictError, NotFoundError
 from explainer.explain.decide import Decider
 from explainer.oversight.query import SearchQuery
@@ -18,28 +19,28 @@ from explainer.store.tables import decisions, log_leaves, payloads
 
 
 @pytest.fixture(scope="module")
-def two_hundred(decider: Decider) -> list[dict[str, Any]]:
+def two_hundred(decider: Decider) -> list[Decision]:
     return make_decisions(decider, 200)
 
 
-def test_round_trip_of_200_decisions(store: Store, two_hundred: list[dict[str, Any]]) -> None:
+def test_round_trip_of_200_decisions(store: Store, two_hundred: list[Decision]) -> None:
     saved = [store.save_decision(d)[0] for d in two_hundred]
     for original, stored in zip(two_hundred, saved, strict=True):
-        assert stored["id"].startswith("dec_") and len(stored["id"]) == 30
-        assert stored["created_at"] == original["created_at"]
-        assert {**stored, "id": None} == original
-        assert store.get_decision(stored["id"]) == stored
-    assert len({s["id"] for s in saved}) == 200
+        assert stored.id is not None and stored.id.startswith("dec_") and len(stored.id) == 30
+        assert stored.created_at == original.created_at
+        assert stored.model_copy(update={"id": None}) == original
+        assert store.get_decision(stored.id) == stored
+    assert len({s.id for s in saved}) == 200
     assert store.verify_log().ok
 
 
-def test_ids_sort_by_time(store: Store, two_hundred: list[dict[str, Any]]) -> None:
-    ids = [store.save_decision(d)[0]["id"] for d in two_hundred[:5]]
+def test_ids_sort_by_time(store: Store, two_hundred: list[Decision]) -> None:
+    ids = [store.save_decision(d)[0].id for d in two_hundred[:5]]
     assert [i[:14] for i in ids] == sorted(i[:14] for i in ids)
 
 
 def test_failure_between_writes_leaves_nothing(
-    store: Store, two_hundred: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+    store: Store, two_hundred: list[Decision], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken(*_a: object, **_k: object) -> int:
         raise RuntimeError("disk on fire")
@@ -54,7 +55,7 @@ def test_failure_between_writes_leaves_nothing(
     assert store.save_decision(two_hundred[0], idempotency_key="k1", request_hash="h")[1]
 
 
-def test_idempotency(store: Store, two_hundred: list[dict[str, Any]]) -> None:
+def test_idempotency(store: Store, two_hundred: list[Decision]) -> None:
     first, created = store.save_decision(two_hundred[0], idempotency_key="abc", request_hash="h1")
     again, created_again = store.save_decision(
         two_hundred[1], idempotency_key="abc", request_hash="h1"
@@ -65,7 +66,7 @@ def test_idempotency(store: Store, two_hundred: list[dict[str, Any]]) -> None:
     other, created_other = store.save_decision(
         two_hundred[0], idempotency_key="abc", request_hash="h1", api_key_id="KEY2"
     )
-    assert created_other and other["id"] != first["id"]  # keys are scoped per API key
+    assert created_other and other.id != first.id  # keys are scoped per API key
 
 
 def test_unknown_decision(store: Store) -> None:
@@ -76,56 +77,58 @@ def test_unknown_decision(store: Store) -> None:
         store.inclusion_proof("dec_nope")
 
 
-def test_search_filters_and_order(store: Store, two_hundred: list[dict[str, Any]]) -> None:
+def test_search_filters_and_order(store: Store, two_hundred: list[Decision]) -> None:
     base = datetime(2026, 3, 1, tzinfo=UTC)
     for i, d in enumerate(two_hundred[:40]):
         at = base + timedelta(hours=i)
-        store.save_decision({**d, "created_at": at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")})
+        store.save_decision(
+            d.model_copy(update={"created_at": at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")})
+        )
     rows, total = store.search(SearchQuery(per_page=10))
     assert total == 40 and len(rows) == 10
     assert [r["created_at"] for r in rows] == sorted((r["created_at"] for r in rows), reverse=True)
-    plan = two_hundred[0]["ticket"]["customer"]["plan"]
+    plan = two_hundred[0].ticket.customer.plan
     rows, total = store.search(SearchQuery(equals={"plan": plan}, per_page=100))
-    assert total == sum(d["ticket"]["customer"]["plan"] == plan for d in two_hundred[:40])
+    assert total == sum(d.ticket.customer.plan == plan for d in two_hundred[:40])
     assert all(r["plan"] == plan for r in rows)
     window = SearchQuery(since=base + timedelta(hours=10), until=base + timedelta(hours=20))
     rows, total = store.search(window)
     assert total == 10
-    intent = two_hundred[0]["intent"]["label"]
+    intent = two_hundred[0].intent.label if two_hundred[0].intent else None
     rows, _ = store.search(SearchQuery(equals={"intent": intent}, per_page=1))
     assert rows[0]["intent"] == intent and rows[0]["intent_model_version"]
 
 
-def test_people_records(store: Store, two_hundred: list[dict[str, Any]]) -> None:
+def test_people_records(store: Store, two_hundred: list[Decision]) -> None:
     d, _ = store.save_decision(two_hundred[0])
-    review = store.add_review_request(d["id"], "please look")
+    review = store.add_review_request(str(d.id), "please look")
     assert review["status"] == "pending" and review["comment"] == "please look"
-    store.add_feedback(d["id"], False, None)
-    assert store.reviews_for(d["id"]) == [review]
-    assert [f["helpful"] for f in store.feedback_for(d["id"])] == [False]
-    assert not store.link_revoked(d["id"])
-    store.revoke_link(d["id"])
-    store.revoke_link(d["id"])
-    assert store.link_revoked(d["id"])
+    store.add_feedback(str(d.id), False, None)
+    assert store.reviews_for(str(d.id)) == [review]
+    assert [f["helpful"] for f in store.feedback_for(str(d.id))] == [False]
+    assert not store.link_revoked(str(d.id))
+    store.revoke_link(str(d.id))
+    store.revoke_link(str(d.id))
+    assert store.link_revoked(str(d.id))
     assert store.verify_log().tree_size == 4  # decision, review, feedback, one revocation
 
 
 def test_checkpoints_every_n_and_inclusion_proof(
-    make_store: Any, two_hundred: list[dict[str, Any]]
+    make_store: Any, two_hundred: list[Decision]
 ) -> None:
     store = make_store(CHECKPOINT_EVERY=5)
     saved = [store.save_decision(d)[0] for d in two_hundred[:12]]
     heads = store.signer.read()
     assert [h["tree_size"] for h in heads] == [5, 10]
-    proof = store.inclusion_proof(saved[3]["id"])
+    proof = store.inclusion_proof(str(saved[3].id))
     assert proof["verified"] and proof["tree_size"] == 10
-    proof = store.inclusion_proof(saved[11]["id"])  # not covered yet: checkpoints first
+    proof = store.inclusion_proof(str(saved[11].id))  # not covered yet: checkpoints first
     assert proof["verified"] and proof["tree_size"] == 12 and proof["leaf_index"] == 11
     assert store.ping()
 
 
 def test_checkpoints_extend_the_tree_across_stores(
-    make_store: Any, two_hundred: list[dict[str, Any]]
+    make_store: Any, two_hundred: list[Decision]
 ) -> None:
     # Each store extends its own tree from its last checkpoint; another store's
     # appends in between must still be in the next root.

@@ -56,7 +56,7 @@ def test_append_only_tables_refuse_update_and_delete(store: Store, decider: Any)
     ):
         with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as conn:
             conn.execute(statement)
-    assert store.get_decision(saved["id"]) == saved
+    assert store.get_decision(str(saved.id)) == saved
 
 
 def test_sqlite_pragmas(store: Store) -> None:

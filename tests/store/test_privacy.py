@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from store_helpers import dump_all, ticket
 
+from explainer.decision import Decision
 from explainer.explain.decide import Decider
 from explainer.store import Store
 from explainer.training import corpus
@@ -19,7 +19,7 @@ CANARIES = {
 }
 
 
-def _customer_decisions(decider: Decider, customer: str, n: int) -> list[dict[str, Any]]:
+def _customer_decisions(decider: Decider, customer: str, n: int) -> list[Decision]:
     rows = [t.row for t in corpus.generate(n, seed=3)]
     return [
         decider.decide(
@@ -37,8 +37,8 @@ def _customer_decisions(decider: Decider, customer: str, n: int) -> list[dict[st
 def test_erasure_leaves_no_trace(store: Store, decider: Decider) -> None:
     mine = [store.save_decision(d)[0] for d in _customer_decisions(decider, "C-ERASE", 3)]
     other, _ = store.save_decision(decider.decide(ticket(corpus.generate(1, seed=9)[0].row)))
-    store.add_review_request(mine[0]["id"], f"please {CANARIES['review']}")
-    store.add_feedback(mine[1]["id"], False, f"bad {CANARIES['feedback']}")
+    store.add_review_request(str(mine[0].id), f"please {CANARIES['review']}")
+    store.add_feedback(str(mine[1].id), False, f"bad {CANARIES['feedback']}")
     store.checkpoint()
     before = dump_all(store.engine) + store.signer.file.read_text()
     assert all(c in before for c in CANARIES.values())
@@ -51,21 +51,21 @@ def test_erasure_leaves_no_trace(store: Store, decider: Decider) -> None:
     store.checkpoint()
     after = dump_all(store.engine) + store.signer.file.read_text()
     after += repr(store.export_customer("C-ERASE"))
-    after += "".join(repr(store.get_decision(d["id"])) for d in mine)
-    after += repr([store.reviews_for(d["id"]) + store.feedback_for(d["id"]) for d in mine])
+    after += "".join(repr(store.get_decision(str(d.id))) for d in mine)
+    after += repr([store.reviews_for(str(d.id)) + store.feedback_for(str(d.id)) for d in mine])
     for canary in CANARIES.values():
         at = after.find(canary)
         assert at < 0, after[max(0, at - 300) : at + 50]
     assert "C-ERASE" not in dump_all(store.engine)
-    erased = store.get_decision(mine[0]["id"])
-    assert erased is not None and erased["erased"] is True
-    assert erased["ticket"]["subject"] == "" and erased["ticket"]["customer"]["id"] is None
-    assert erased["intent"]["label"] == mine[0]["intent"]["label"]  # the decision itself stays
-    assert all(store.link_revoked(d["id"]) for d in mine)
-    assert store.get_decision(other["id"]) == other and not store.link_revoked(other["id"])
+    erased = store.get_decision(str(mine[0].id))
+    assert erased is not None and erased.erased is True
+    assert erased.ticket.subject == "" and erased.ticket.customer.id is None
+    assert erased.intent and mine[0].intent and erased.intent.label == mine[0].intent.label
+    assert all(store.link_revoked(str(d.id)) for d in mine)
+    assert store.get_decision(str(other.id)) == other and not store.link_revoked(str(other.id))
     result = store.verify_log()
     assert result.ok, result.message
-    assert store.inclusion_proof(mine[0]["id"])["verified"]
+    assert store.inclusion_proof(str(mine[0].id))["verified"]
 
 
 def test_erasing_an_unknown_customer_changes_nothing(store: Store) -> None:
@@ -86,25 +86,25 @@ def test_purge_removes_exactly_the_expired_payload(store: Store, decider: Decide
     saved = []
     for decision, age in zip(made, ages, strict=True):
         at = (now - timedelta(days=age)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        saved.append(store.save_decision({**decision, "created_at": at})[0])
+        saved.append(store.save_decision(decision.model_copy(update={"created_at": at}))[0])
     counts = store.purge(now=now)
     assert counts["decision"] == 2 and counts["cutoff"] == "2027-05-02T00:00:00.000000Z"
-    assert [bool((store.get_decision(d["id"]) or {}).get("erased")) for d in saved] == [
+    assert [getattr(store.get_decision(str(d.id)), "erased", False) for d in saved] == [
         True,
         True,
         False,
         False,
     ]
-    assert store.get_decision(saved[2]["id"]) == saved[2]
+    assert store.get_decision(str(saved[2].id)) == saved[2]
     assert store.purge(now=now)["erasure_id"] is None
     assert store.verify_log().ok
 
 
 def test_export_lists_retention_and_models(store: Store, decider: Decider) -> None:
     saved = [store.save_decision(d)[0] for d in _customer_decisions(decider, "C-EXP", 2)]
-    store.add_feedback(saved[0]["id"], True, "thanks")
+    store.add_feedback(str(saved[0].id), True, "thanks")
     data = store.export_customer("C-EXP")
-    assert {d["id"] for d in data["decisions"]} == {d["id"] for d in saved}
+    assert {d["id"] for d in data["decisions"]} == {d.id for d in saved}
     assert all(d["personal_data_until"] for d in data["decisions"])
     assert data["feedback"][0]["comment"] == "thanks" and data["feedback"][0]["personal_data_until"]
     assert {m["name"] for m in data["model_versions"]} == {"intent", "priority"}

@@ -44,7 +44,7 @@ def _build(store: Store, rng: random.Random, pool: list[dict[str, Any]]) -> None
     while len(made) < 2 or _size(store) < RECORDS:
         roll = rng.random()
         if roll < 0.45 or len(made) < 2:
-            made.append(store.save_decision(rng.choice(pool))[0]["id"])
+            made.append(str(store.save_decision(rng.choice(pool))[0].id))
         elif roll < 0.6:
             store.add_review_request(rng.choice(made), rng.choice([None, f"c{rng.random()}"]))
         elif roll < 0.75:
@@ -58,7 +58,7 @@ def _build(store: Store, rng: random.Random, pool: list[dict[str, Any]]) -> None
         else:
             store.purge()  # nothing is old: no record; keeps the path exercised
     if rng.random() < 0.3:
-        customer = rng.choice(pool)["ticket"]["customer"]["id"]
+        customer = rng.choice(pool).ticket.customer.id
         store.erase_customer(customer)
     store.checkpoint()
 

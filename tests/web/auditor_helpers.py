@@ -80,7 +80,7 @@ def decide(app: Flask, subject: str, body: str = "", **ticket: Any) -> dict[str,
         idempotency_key=None,
         api_key_id=None,
     )
-    return dict(decision)
+    return decision.wire()
 
 
 def why_path(decision: dict[str, Any]) -> str:

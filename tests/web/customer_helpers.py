@@ -39,8 +39,8 @@ def make(app: Flask, subject: str, body: str = "") -> tuple[str, str]:
     decision, _ = service.create(
         TicketIn(subject=subject, body=body), idempotency_key=None, api_key_id=None
     )
-    url = decision["links"]["why"]
-    return str(decision["id"]), url[url.index("/why/") :]
+    url = decision.links.why
+    return str(decision.id), url[url.index("/why/") :]
 
 
 def csrf_of(page: str) -> str:

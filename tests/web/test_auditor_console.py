@@ -105,7 +105,7 @@ def test_decision_detail(app: Flask) -> None:
     r = client.get(f"/audit/decisions/{decision_id}")
     assert r.status_code == 200
     html = r.get_data(as_text=True)
-    decision = app.extensions["explainer"].store.get_decision(decision_id)
+    decision = app.extensions["explainer"].store.get_decision(decision_id).wire()
     assert html.count("<svg") == 2 and "<title id=" in html and "<desc id=" in html
     assert "<script" not in html.split("</head>")[1]
     for name in ("intent", "priority"):
@@ -138,7 +138,7 @@ def test_queue_holds_requests_then_low_confidence(app: Flask) -> None:
         d for d in _search(reviewer, "") if d != asked["id"] and d in listed
     ]  # low-confidence decisions follow
     for d in low:
-        stored = service.store.get_decision(d)
+        stored = service.store.get_decision(d).wire()
         assert min(stored["intent"]["confidence"], stored["priority"]["confidence"]) < 0.5
 
 

@@ -259,7 +259,7 @@ def test_link_is_stable_and_expires_from_the_decision(capp: Flask) -> None:
     """The same decision always gets the same link, and its age counts from creation."""
     service = capp.extensions["explainer"]
     decision_id, path = make(capp, "Refund", "Please refund my order")
-    again = service.with_links(service.get(decision_id))["links"]["why"]
+    again = service.with_links(service.get(decision_id)).links.why
     assert again.endswith(path)
     old = service.signer.token(decision_id, time.time() - 91 * 86_400)
     assert service.signer.decision_id(old) is None

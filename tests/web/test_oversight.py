@@ -46,7 +46,7 @@ def app(db_url: str, models_dir: Path, tmp_path: Path, clean_env: None) -> Itera
             }
         )
         stored, _ = service.store.save_decision(service.decider.decide(ticket, now=times[i]))
-        ids.append(stored["id"])
+        ids.append(str(stored.id))
     service.store.add_review_request(ids[0], "please check")
     with service.store.recording() as rec:
         resolve(rec, ids[1], "rev", {"intent": None, "priority": "urgent"}, None, "changed")

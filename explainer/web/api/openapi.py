@@ -11,13 +11,18 @@ from importlib.metadata import version
 from typing import Any, Literal
 
 from flask import Blueprint, Response, current_app, jsonify
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from pydantic.json_schema import models_json_schema
 
-from explainer.decision import Decision, OpenModel
+from explainer.decision import Decision
 from explainer.schemas import MAX_TEXT, TicketIn
 
 __all__ = ["Problem", "bp", "build_document"]
+
+
+class _Open(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
 
 bp = Blueprint("openapi", __name__)
 _REF = "#/components/schemas/{model}"
@@ -31,7 +36,7 @@ class FieldError(BaseModel):
     type: str
 
 
-class Problem(OpenModel):
+class Problem(_Open):
     """RFC 9457 problem details."""
 
     type: str
@@ -48,7 +53,7 @@ class ModelList(BaseModel):
     models: list[dict[str, Any]]
 
 
-class Readiness(OpenModel):
+class Readiness(_Open):
     """Readiness checks."""
 
     status: Literal["ok", "unavailable"]

@@ -38,9 +38,9 @@ def create_decision() -> Response:
     key = _idempotency_key()
     ticket = _ticket()
     decision, created = service().create(ticket, idempotency_key=key, api_key_id=g.api_key.id)
-    response = jsonify(decision)
+    response = jsonify(decision.wire())
     response.status_code = 201 if created else 200
-    response.headers["Location"] = url_for("api.get_decision", decision_id=decision["id"])
+    response.headers["Location"] = url_for("api.get_decision", decision_id=decision.id)
     if created:
         record_decision(decision)
     else:
@@ -52,14 +52,14 @@ def create_decision() -> Response:
 @require_scope("decisions:write")
 def explain() -> Response:
     """Classify and explain without storing (``id`` and ``links`` are null)."""
-    return jsonify(service().preview(_ticket()))
+    return jsonify(service().preview(_ticket()).wire())
 
 
 @bp.get("/decisions/<decision_id>")
 @require_scope("decisions:read")
 def get_decision(decision_id: str) -> Response:
     """A stored decision with both explanations and its customer link."""
-    return jsonify(service().get(decision_id))
+    return jsonify(service().get(decision_id).wire())
 
 
 @bp.get("/decisions/<decision_id>/proof")

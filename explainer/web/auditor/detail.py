@@ -75,7 +75,7 @@ def _model_view(name: str, block: Mapping[str, Any], card: CardLookup) -> dict[s
 
 def decision_view(record: DecisionRecord, card: CardLookup) -> dict[str, Any]:
     """Everything the detail page lays out."""
-    decision = record.decision
+    decision = record.decision.wire()
     ticket = decision.get("ticket") or {}
     return {
         "id": decision.get("id"),

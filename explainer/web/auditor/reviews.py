@@ -83,15 +83,14 @@ def resolve_action(decision_id: str) -> Response:
 
 
 def _training_row(item: dict[str, Any]) -> dict[str, Any]:
-    ticket = item["decision"].get("ticket") or {}
-    customer = ticket.get("customer") or {}
+    ticket = item["decision"].ticket
     return {
-        "subject": ticket.get("subject"),
-        "body": ticket.get("body"),
-        "channel": ticket.get("channel"),
-        "plan": customer.get("plan"),
-        "account_age_days": customer.get("account_age_days") or 0,
-        "open_tickets": customer.get("open_tickets") or 0,
+        "subject": ticket.subject,
+        "body": ticket.body,
+        "channel": ticket.channel,
+        "plan": ticket.customer.plan,
+        "account_age_days": ticket.customer.account_age_days,
+        "open_tickets": ticket.customer.open_tickets,
         "intent": item["intent"],
         "priority": item["priority"],
     }

@@ -88,7 +88,7 @@ def submit() -> ResponseReturnValue:
     except ValidationError as exc:
         return _form(data, _first_error(exc)), 422
     decision, _ = service().create(ticket, idempotency_key=None, api_key_id=DEMO_KEY_ID)
-    token = service().customers.token(str(decision["id"]))
+    token = service().customers.token(str(decision.id))
     return redirect(url_for("demo.sent", token=token), code=303)
 
 
@@ -98,8 +98,8 @@ def sent(token: str) -> str:
     decision = live_view(token).decision
     return render_template(
         "demo/sent.html",
-        ticket=decision["ticket"],
-        summary=decision["customer"]["summary"],
+        ticket=decision.ticket,
+        summary=decision.customer.summary,
         why_url=url_for("customer.why", token=token),
         widget_url=url_for("customer.widget.script"),
     )

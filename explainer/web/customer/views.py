@@ -116,7 +116,7 @@ def _page_view(token: str, view: CustomerView) -> dict[str, Any]:
         "review": url_for("customer.review", token=token),
         "feedback": url_for("customer.feedback", token=token),
     }
-    return page_view(view.decision, view.reviews, view.feedback, actions)
+    return page_view(view.decision.wire(), view.reviews, view.feedback, actions)
 
 
 def _page(token: str, view: CustomerView, error: str | None = None) -> str:
