@@ -11,9 +11,11 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from pydantic import BaseModel
+
 from explainer.decision import Decision, personal_fields
 
-__all__ = ["fill", "join", "split"]
+__all__ = ["fill", "join", "split", "split_record"]
 
 Path = list[str | int]
 # Derived or per-answer parts that are never stored: links are signed on the way out,
@@ -30,6 +32,14 @@ def split(decision: Decision) -> tuple[dict[str, Any], list[list[Any]]]:
         payload.append([steps, _get(public, steps)])
         _set(public, steps, copy.copy(mark.erased))
     return public, payload
+
+
+def split_record(record: BaseModel) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """A person's record as ``(table row, erasable payload or None)``, by the marking."""
+    marked = {str(path[0]): value for path, value, _ in personal_fields(record)}
+    row = record.model_dump(exclude=set(marked))
+    held = {name: value for name, value in marked.items() if value is not None}
+    return row, held or None
 
 
 def fill(public: dict[str, Any], payload: list[list[Any]] | None) -> dict[str, Any]:

@@ -7,9 +7,12 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import Connection, Select, Table, bindparam, select
 
 from explainer.errors import NotFoundError
+from explainer.privacy import personal
+from explainer.records import Feedback, ReviewRequest
 from explainer.store.ids import new_id
 from explainer.store.ledger.log import Recorder, iso
 from explainer.store.tables import (
@@ -26,6 +29,7 @@ __all__ = [
     "customer_of",
     "feedback_for",
     "link_revoked",
+    "record_person",
     "require_decision",
     "reviews_for",
     "revoke_link",
@@ -49,10 +53,10 @@ def customer_of(conn: Connection, decision_id: str) -> str | None:
 def add_review(rec: Recorder, decision_id: str, comment: str | None) -> dict[str, Any]:
     """A pending request for a person to review the decision."""
     require_decision(rec.conn, decision_id)
-    now = datetime.now(UTC)
-    row = {"id": new_id("rev"), "decision_id": decision_id, "status": "pending", "created_at": now}
-    _record(rec, "review_request", row, comment)
-    return {**row, "created_at": iso(now), "comment": comment}
+    made = ReviewRequest(
+        id=new_id("rev"), decision_id=decision_id, created_at=datetime.now(UTC), comment=comment
+    )
+    return record_person(rec, "review_request", made)
 
 
 def add_feedback(
@@ -60,18 +64,22 @@ def add_feedback(
 ) -> dict[str, Any]:
     """Was the explanation helpful, with an optional comment."""
     require_decision(rec.conn, decision_id)
-    now = datetime.now(UTC)
-    row = {"id": new_id("fb"), "decision_id": decision_id, "helpful": helpful, "created_at": now}
-    _record(rec, "feedback", row, comment)
-    return {**row, "created_at": iso(now), "comment": comment}
+    made = Feedback(
+        id=new_id("fb"),
+        decision_id=decision_id,
+        helpful=helpful,
+        created_at=datetime.now(UTC),
+        comment=comment,
+    )
+    return record_person(rec, "feedback", made)
 
 
-def _record(rec: Recorder, kind: str, row: dict[str, Any], comment: str | None) -> None:
-    if comment is None:
-        rec.record(kind, row)
-        return
-    customer = customer_of(rec.conn, row["decision_id"])
-    rec.record(kind, row, personal={"comment": comment}, customer_id=customer)
+def record_person(rec: Recorder, kind: str, made: BaseModel) -> dict[str, Any]:
+    """Store what a person added: its personal fields (by the type's marking) erasable."""
+    row, held = personal.split_record(made)
+    customer = customer_of(rec.conn, row["decision_id"]) if held else None
+    rec.record(kind, row, personal=held, customer_id=customer)
+    return {**made.model_dump(), "created_at": iso(row["created_at"])}
 
 
 def reviews_for(conn: Connection, decision_id: str) -> list[dict[str, Any]]:

@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 
 from explainer.errors import NotFoundError
+from explainer.records import Resolution
 from explainer.store import decisions as decision_rows
 from explainer.store import people
 from explainer.store.ids import new_id
@@ -71,25 +72,21 @@ def resolve(
     pending = select(_Q.c.id).where(
         _Q.c.decision_id == decision_id, ~exists().where(_R.c.review_request_id == _Q.c.id)
     )
-    record = {
-        "id": new_id("rvw"),
-        "decision_id": decision_id,
-        "review_request_id": rec.conn.execute(pending.order_by(_Q.c.created_at)).scalar(),
-        "reviewer": reviewer,
-        "action": "confirm" if after == dict(before) else "correct",
-        "intent_before": before["intent"],
-        "intent_after": after["intent"],
-        "priority_before": before["priority"],
-        "priority_after": after["priority"],
-        "outcome": outcome,
-        "created_at": datetime.now(UTC),
-    }
-    if note:
-        customer = people.customer_of(rec.conn, decision_id)
-        rec.record("review_resolution", record, personal={"note": note}, customer_id=customer)
-    else:
-        rec.record("review_resolution", record)
-    return {**record, "created_at": iso(record["created_at"]), "note": note}
+    made = Resolution(
+        id=new_id("rvw"),
+        decision_id=decision_id,
+        review_request_id=rec.conn.execute(pending.order_by(_Q.c.created_at)).scalar(),
+        reviewer=reviewer,
+        action="confirm" if after == dict(before) else "correct",
+        intent_before=before["intent"],
+        intent_after=after["intent"],
+        priority_before=before["priority"],
+        priority_after=after["priority"],
+        outcome=outcome,
+        created_at=datetime.now(UTC),
+        note=note or None,
+    )
+    return people.record_person(rec, "review_resolution", made)
 
 
 def resolutions_for(conn: Connection, decision_id: str) -> list[dict[str, Any]]:

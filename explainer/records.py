@@ -1,0 +1,55 @@
+"""What people add to a decision, as types with their personal fields marked.
+
+A customer's review request and feedback, and a reviewer's resolution, may carry text a
+person typed. Those fields carry :class:`explainer.decision.Personal`, so the store keeps
+them in the erasable payload, and erasure and the retention purge remove them, through
+the same marking as the decision's own personal fields.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from explainer.decision import Personal, Typed
+
+__all__ = ["Feedback", "Resolution", "ReviewRequest"]
+
+PersonalNote = Annotated[str | None, Personal(erased=None)]
+
+
+class ReviewRequest(Typed):
+    """A customer asked a person to review the decision."""
+
+    id: str
+    decision_id: str
+    status: Literal["pending"] = "pending"
+    created_at: datetime
+    comment: PersonalNote = None
+
+
+class Feedback(Typed):
+    """Whether the explanation helped the customer."""
+
+    id: str
+    decision_id: str
+    helpful: bool
+    created_at: datetime
+    comment: PersonalNote = None
+
+
+class Resolution(Typed):
+    """A reviewer confirmed or corrected a decision's labels."""
+
+    id: str
+    decision_id: str
+    review_request_id: str | None
+    reviewer: str
+    action: Literal["confirm", "correct"]
+    intent_before: str | None
+    intent_after: str | None
+    priority_before: str | None
+    priority_after: str | None
+    outcome: str
+    created_at: datetime
+    note: PersonalNote = None
