@@ -26,6 +26,7 @@ lock:
 models: install
 	@if [ -f models/intent/current ] && [ -f models/priority/current ]; then \
 	  echo "models: using current versions (models/*/current)"; \
+	  $(BIN)/explainer models upgrade; \
 	else $(BIN)/explainer train; fi
 
 run: models

@@ -60,12 +60,12 @@ def models(
     """The current models under ``path`` (or models/), else demo models trained now."""
     where = path or Settings().models_dir
     if all(current_version(where, n) for n in ("intent", "priority")):
-        return load_models(where), f"{where} (current versions)"
+        return load_models(where, pipeline=True), f"{where} (current versions)"
     log(f"no current models under {where}: training demo models on {rows:,} tickets")
     out = Path(tempfile.mkdtemp(prefix="bench-models-"))
     fitted = trainer.fit_all(demo_data(rows), trainer.DEMO_SPECS, trainer.demo_known(), log)
     trainer.write_all(fitted, out, log)
-    return load_models(out), f"demo models trained for this run on {rows:,} tickets"
+    return load_models(out, pipeline=True), f"demo models trained for this run on {rows:,} tickets"
 
 
 def tickets(n: int) -> list[TicketIn]:

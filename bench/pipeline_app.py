@@ -66,7 +66,7 @@ def create_app(database_url: str | None = None, models_dir: str | None = None) -
     """The baseline app over ``database_url`` (default ``EXPLAINER_DATABASE_URL``)."""
     url = database_url or os.environ["EXPLAINER_DATABASE_URL"]
     where = Path(models_dir or os.environ.get("EXPLAINER_MODELS_DIR") or "models")
-    pipes = {name: m.pipeline for name, m in load_models(where).items()}
+    pipes = {name: m.pipeline for name, m in load_models(where, pipeline=True).items()}
     columns = {name: _columns(p) for name, p in pipes.items()}
     engine = make_engine(url)
     _META.create_all(engine)

@@ -29,7 +29,7 @@ def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def decider(models_dir: Path) -> Decider:
     """A Decider over the session's demo models."""
-    return Decider(load_models(models_dir))
+    return Decider(load_models(models_dir, pipeline=True))
 
 
 @pytest.fixture

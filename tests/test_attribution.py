@@ -28,7 +28,7 @@ CHUNK = 50  # shap's dense output is rows x features x classes
 
 @pytest.fixture(scope="module")
 def models(models_dir: Path) -> dict[str, LinearModel]:
-    return load_models(models_dir)
+    return load_models(models_dir, pipeline=True)
 
 
 @pytest.fixture(scope="module")

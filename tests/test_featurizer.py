@@ -25,7 +25,7 @@ TOL = 1e-12
 
 @pytest.fixture(scope="module")
 def models(models_dir: Path) -> dict[str, LinearModel]:
-    return load_models(models_dir)
+    return load_models(models_dir, pipeline=True)
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,8 @@
-"""The registry refuses changed artifacts and mismatched library versions, naming the file."""
+"""The registry refuses changed artifacts and mismatched library versions, naming the file.
+
+The pickled pipeline (training and evaluation only) is checked here; the serving form's
+own checks are in test_serving.py.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,13 @@ from pathlib import Path
 import pytest
 
 from explainer.errors import ModelIntegrityError
-from explainer.model.registry import current_version, load_model, load_models, sha256_file
+from explainer.model.registry import (
+    current_version,
+    load_model,
+    load_models,
+    load_pipeline,
+    sha256_file,
+)
 
 
 @pytest.fixture
@@ -41,7 +51,7 @@ def test_one_changed_byte_is_refused(copy: Path, where: int) -> None:
     data[where] ^= 0x01
     artifact.write_bytes(bytes(data))
     with pytest.raises(ModelIntegrityError) as err:
-        load_model(copy, "intent")
+        load_pipeline(copy, "intent")
     assert str(artifact) in err.value.detail
     assert "sha256" in err.value.detail
 
@@ -52,13 +62,13 @@ def test_other_scikit_learn_version_is_refused(copy: Path) -> None:
     card["libraries"]["scikit-learn"] = "1.0.2"
     card_path.write_text(json.dumps(card), "utf-8")
     with pytest.raises(ModelIntegrityError) as err:
-        load_model(copy, "priority")
+        load_pipeline(copy, "priority")
     assert "scikit-learn 1.0.2" in err.value.detail
     assert "model.joblib" in err.value.detail
 
 
 def test_missing_artifact_and_missing_current(copy: Path, tmp_path: Path) -> None:
-    (_version_dir(copy) / "model.joblib").unlink()
+    (_version_dir(copy) / "serving.npz").unlink()
     with pytest.raises(ModelIntegrityError, match="artifact missing"):
         load_model(copy, "intent")
     with pytest.raises(ModelIntegrityError, match="no current version"):

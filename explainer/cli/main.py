@@ -212,15 +212,10 @@ def _pydantic_message(exc: Any) -> str:
 
 def _register_plugins() -> None:
     # Each command family lives in its own module so the CLI stays small.
-    from explainer.cli import admin as cli_store
-    from explainer.cli import seed as cli_seed
-    from explainer.cli import serve as cli_web
-    from explainer.cli import users as cli_auditor
+    from explainer.cli import admin, models, seed, serve, users
 
-    cli_store.register(main)
-    cli_web.register(main)
-    cli_seed.register(main)
-    cli_auditor.register(main)
+    for family in (admin, models, serve, seed, users):
+        family.register(main)
 
 
 _register_plugins()

@@ -6,9 +6,30 @@ from typing import Any
 
 import numpy as np
 
+from explainer.errors import DataError
 from explainer.model.featurizer import AccountBlock, Featurizer, TextBlock
+from explainer.model.text import CharWbNgrams, WordNgrams
 
-__all__ = ["compile_column_transformer"]
+__all__ = ["compile_column_transformer", "refuse_unservable"]
+
+# What the serving featurizer reproduces exactly; any other value changes the row.
+_SERVABLE = {"norm": "l2", "use_idf": True, "binary": False}
+
+
+def refuse_unservable(vectorizer: Any) -> None:
+    """DataError naming each TF-IDF setting the serving featurizer does not reproduce."""
+    wrong = [
+        f"{key}={getattr(vectorizer, key)!r} (served: {want!r})"
+        for key, want in _SERVABLE.items()
+        if getattr(vectorizer, key) != want
+    ]
+    if not isinstance(vectorizer.analyzer, WordNgrams | CharWbNgrams):
+        wrong.append(f"analyzer={vectorizer.analyzer!r} (served: the project's word and char_wb)")
+    if wrong:
+        raise DataError(
+            "the serving featurizer cannot reproduce this vectorizer, so its attributions "
+            "would be wrong: " + "; ".join(wrong)
+        )
 
 
 def compile_column_transformer(features: Any) -> Featurizer:
@@ -46,6 +67,7 @@ def compile_column_transformer(features: Any) -> Featurizer:
 
 
 def _text_block(kind: str, vec: Any, offset: int) -> TextBlock:
+    refuse_unservable(vec)
     analyzer = vec.analyzer
     return TextBlock(
         kind=kind,

@@ -1,9 +1,14 @@
 """Versioned model artifacts: write a new version, load the current one safely.
 
-``models/<name>/<version>/`` holds ``model.joblib`` and ``model.json`` (the card);
-``models/<name>/current`` names the version in service. A version directory is
-never overwritten, and nothing is unpickled before its hash and library versions
-match the card (unpickling runs code, so the check comes first).
+``models/<name>/<version>/`` holds ``model.json`` (the card), the serving form
+(``serving.npz`` + ``serving.json``, see :mod:`explainer.model.serving`) and
+``model.joblib``, the fitted pipeline for training and evaluation;
+``models/<name>/current`` names the version in service. Serving reads only the
+serving form, after checking its hashes against the card: nothing is unpickled to
+serve. The pipeline is loaded only on request (evaluation, tests), and only after its
+hash and library versions match the card (unpickling runs code, so the check comes
+first). A version folder written before the serving form existed is upgraded in place
+by :func:`upgrade_version` (``explainer models upgrade``; ``make run`` does it).
 """
 
 from __future__ import annotations
@@ -17,9 +22,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import joblib
-
 from explainer.errors import ModelIntegrityError
+from explainer.model import serving
 from explainer.model.cards import library_versions
 from explainer.model.catalogue import LabelInfo
 from explainer.model.linear import LinearModel, compile_model
@@ -29,7 +33,9 @@ __all__ = [
     "load_card",
     "load_model",
     "load_models",
+    "load_pipeline",
     "sha256_file",
+    "upgrade_version",
     "write_version",
 ]
 
@@ -53,6 +59,8 @@ def write_version(out_dir: Path, name: str, pipeline: Any, card: dict[str, Any])
     version = _new_version(base)
     tmp = Path(tempfile.mkdtemp(prefix=".writing-", dir=base))
     try:
+        import joblib  # training only: serving never imports it
+
         joblib.dump(pipeline, tmp / ARTIFACT, compress=3)
         card = {
             **card,
@@ -61,7 +69,8 @@ def write_version(out_dir: Path, name: str, pipeline: Any, card: dict[str, Any])
             "artifact": ARTIFACT,
             "sha256": sha256_file(tmp / ARTIFACT),
         }
-        (tmp / CARD).write_text(json.dumps(card, indent=2, sort_keys=True) + "\n", "utf-8")
+        card["serving"] = _write_serving(compile_model(pipeline, card, _labels(card)), tmp)
+        (tmp / CARD).write_text(_card_text(card), "utf-8")
         os.rename(tmp, base / version)  # fails rather than overwrite an existing version
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -89,41 +98,90 @@ def load_card(models_dir: Path, name: str, version: str | None = None) -> dict[s
     return card
 
 
-def load_model(models_dir: Path, name: str, version: str | None = None) -> LinearModel:
-    """Verify then load one model version and compile it for serving."""
+def load_model(
+    models_dir: Path, name: str, version: str | None = None, *, pipeline: bool = False
+) -> LinearModel:
+    """Verify then load one version's serving form (and, with ``pipeline``, the pipeline)."""
+    card = load_card(models_dir, name, version)
+    folder = models_dir / name / card["version"]
+    if "serving" not in card:
+        raise ModelIntegrityError(
+            f"{folder}: no serving form (written by an older version); "
+            "run `explainer models upgrade`"
+        )
+    for file, digest in card["serving"]["sha256"].items():
+        _check_hash(folder / file, digest)
+    model = serving.read(folder, card, _labels(card))
+    if pipeline:
+        model.pipeline = load_pipeline(models_dir, name, card["version"])
+    return model
+
+
+def load_pipeline(models_dir: Path, name: str, version: str | None = None) -> Any:
+    """The fitted sklearn pipeline of a version, for training and evaluation only."""
+    import joblib
+
     card = load_card(models_dir, name, version)
     artifact = models_dir / name / card["version"] / ARTIFACT
     _verify(artifact, card)
-    pipeline = joblib.load(artifact)
-    labels = {
+    return joblib.load(artifact)
+
+
+def upgrade_version(models_dir: Path, name: str, version: str | None = None) -> bool:
+    """Add the serving form to a version written without one; False when it had one."""
+    card = load_card(models_dir, name, version)
+    if "serving" in card:
+        return False
+    folder = models_dir / name / card["version"]
+    model = compile_model(load_pipeline(models_dir, name, card["version"]), card, _labels(card))
+    card = {**card, "serving": _write_serving(model, folder)}
+    _write_atomic(folder / CARD, _card_text(card))
+    return True
+
+
+def _labels(card: dict[str, Any]) -> dict[str, LabelInfo]:
+    return {
         c["label"]: LabelInfo(c["display"], c.get("queue"), c.get("response_time"))
         for c in card["classes"]
     }
-    return compile_model(pipeline, card, labels)
 
 
-def load_models(models_dir: Path) -> dict[str, LinearModel]:
+def _write_serving(model: LinearModel, folder: Path) -> dict[str, Any]:
+    files = serving.write(model, folder)
+    return {"format": serving.FORMAT, "sha256": {f: sha256_file(folder / f) for f in files}}
+
+
+def _card_text(card: dict[str, Any]) -> str:
+    return json.dumps(card, indent=2, sort_keys=True) + "\n"
+
+
+def load_models(models_dir: Path, *, pipeline: bool = False) -> dict[str, LinearModel]:
     """Load the current version of every model present (intent, priority).
 
     Models fitted on the same texts have identical text vocabularies; they then share
     one copy, so a ticket's text is featurized once for both.
     """
-    models = {n: load_model(models_dir, n) for n in MODEL_NAMES if current_version(models_dir, n)}
+    present = [n for n in MODEL_NAMES if current_version(models_dir, n)]
+    models = {n: load_model(models_dir, n, pipeline=pipeline) for n in present}
     loaded = list(models.values())
     for model in loaded[1:]:
         model.featurizer.adopt_text_blocks(loaded[0].featurizer)
     return models
 
 
-def _verify(artifact: Path, card: dict[str, Any]) -> None:
-    if not artifact.is_file():
-        raise ModelIntegrityError(f"{artifact}: artifact missing")
-    digest = sha256_file(artifact)
-    if digest != card.get("sha256"):
+def _check_hash(path: Path, expected: Any) -> None:
+    if not path.is_file():
+        raise ModelIntegrityError(f"{path}: artifact missing")
+    digest = sha256_file(path)
+    if digest != expected:
         raise ModelIntegrityError(
-            f"{artifact}: sha256 {digest[:12]}... does not match its card "
-            f"({str(card.get('sha256'))[:12]}...); refusing to load a changed artifact"
+            f"{path}: sha256 {digest[:12]}... does not match its card "
+            f"({str(expected)[:12]}...); refusing to load a changed artifact"
         )
+
+
+def _verify(artifact: Path, card: dict[str, Any]) -> None:
+    _check_hash(artifact, card.get("sha256"))
     have, want = library_versions(), card.get("libraries", {})
     for lib in ("scikit-learn", "numpy", "python"):
         if _major_minor(have[lib], lib) != _major_minor(str(want.get(lib)), lib):

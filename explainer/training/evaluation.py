@@ -18,7 +18,7 @@ def evaluate_csv(
     path: Path, cols: ColumnMap, models_dir: Path, progress: Callable[[str], None]
 ) -> dict[str, Any]:
     """Metrics per evaluated model: ``{"intent": {"accuracy", "macro_f1", ...}, ...}``."""
-    models = load_models(models_dir)
+    models = load_models(models_dir, pipeline=True)
     wanted = {"intent": cols.intent, "priority": cols.priority}
     progress(f"reading and redacting {path}")
     data = read_csv_data(path, ColumnMap(cols.text, cols.intent, cols.priority))

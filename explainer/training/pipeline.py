@@ -15,6 +15,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
+from explainer.model.compile import refuse_unservable
 from explainer.model.text import CharWbNgrams, WordNgrams
 
 __all__ = ["ACCOUNT_CATEGORICAL", "ACCOUNT_NUMERIC", "ModelSpec", "build_pipeline"]
@@ -34,6 +35,9 @@ class ModelSpec:
     char_min_df: int = 2
     char_range: tuple[int, int] = (2, 5)
     norm: str | None = "l2"
+    sublinear_tf: bool = True
+    use_idf: bool = True
+    binary: bool = False
     tol: float = 1e-4
     extra: dict[str, object] = field(default_factory=dict)
 
@@ -44,11 +48,16 @@ class ModelSpec:
 
 
 def build_pipeline(spec: ModelSpec) -> Pipeline:
-    """An unfitted pipeline for ``spec``; transformer order fixes the column order."""
+    """An unfitted pipeline for ``spec``; transformer order fixes the column order.
+
+    DataError, before any fitting, for a setting the serving featurizer cannot reproduce.
+    """
     parts: list[tuple[str, object, object]] = [
-        ("word", _tfidf(WordNgrams(1, 2), spec.word_min_df, spec.norm), "text"),
-        ("char", _tfidf(CharWbNgrams(*spec.char_range), spec.char_min_df, spec.norm), "text"),
+        ("word", _tfidf(WordNgrams(1, 2), spec.word_min_df, spec), "text"),
+        ("char", _tfidf(CharWbNgrams(*spec.char_range), spec.char_min_df, spec), "text"),
     ]
+    for _, vectorizer, _ in parts:
+        refuse_unservable(vectorizer)
     if spec.categorical:
         parts.append(("cat", OneHotEncoder(handle_unknown="ignore"), list(spec.categorical)))
     if spec.numeric:
@@ -58,9 +67,15 @@ def build_pipeline(spec: ModelSpec) -> Pipeline:
     return Pipeline([("features", features), ("clf", clf)])
 
 
-def _tfidf(analyzer: object, min_df: int, norm: str | None) -> TfidfVectorizer:
+def _tfidf(analyzer: object, min_df: int, spec: ModelSpec) -> TfidfVectorizer:
     return TfidfVectorizer(
-        analyzer=analyzer, min_df=min_df, sublinear_tf=True, norm=norm, dtype=np.float64
+        analyzer=analyzer,
+        min_df=min_df,
+        sublinear_tf=spec.sublinear_tf,
+        norm=spec.norm,
+        use_idf=spec.use_idf,
+        binary=spec.binary,
+        dtype=np.float64,
     )
 
 
