@@ -14,9 +14,11 @@ by :func:`upgrade_version` (``explainer models upgrade``; ``make run`` does it).
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import os
 import shutil
+import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,6 +42,8 @@ __all__ = [
 ]
 
 ARTIFACT, CARD, CURRENT = "model.joblib", "model.json", "current"
+# Pipelines pickled by earlier releases name the project's analyzers by their old module.
+_MOVED_MODULES = {"explainer.text": "explainer.model.text"}
 MODEL_NAMES = ("intent", "priority")
 
 
@@ -124,6 +128,8 @@ def load_pipeline(models_dir: Path, name: str, version: str | None = None) -> An
     card = load_card(models_dir, name, version)
     artifact = models_dir / name / card["version"] / ARTIFACT
     _verify(artifact, card)
+    for old, new in _MOVED_MODULES.items():
+        sys.modules.setdefault(old, importlib.import_module(new))
     return joblib.load(artifact)
 
 
