@@ -59,8 +59,7 @@ def _templates(models: Path, n: int) -> list[dict[str, Any]]:
                 "customer": {"plan": r["plan"], "account_age_days": r["account_age_days"]},
             }
         )
-        d = decider.decide(ticket)
-        d["id"] = "dec_template"
+        d = decider.decide(ticket).model_copy(update={"id": "dec_template"})
         public, _ = personal.split(d)
         rows.append(_summary(d, public, None))
     return rows

@@ -92,7 +92,7 @@ def _seed(app: Any, held: pd.DataFrame, seed: int) -> tuple[int, int]:
         if rng.random() < REVIEWED_SHARE:
             truth = {"intent": row["queue"], "priority": row["priority"]}
             with service.store.recording() as rec:
-                resolve(rec, saved["id"], "simulated-review", truth, None, "simulated")
+                resolve(rec, str(saved.id), "simulated-review", truth, None, "simulated")
             reviewed += 1
         if stored % 250 == 0:
             _say(f"seeded {stored}/{len(held)}")

@@ -41,7 +41,7 @@ def _decision(site: Any, subject: str, body: str, channel: str) -> dict[str, Any
         }
     )
     decision, _ = service.create(ticket, idempotency_key=None, api_key_id=None)
-    return dict(decision)
+    return decision.wire()
 
 
 def _sign_in(page: Any, site: Any, username: str) -> None:
