@@ -11,6 +11,7 @@ __all__ = [
     "ExplainerError",
     "ModelIntegrityError",
     "NotFoundError",
+    "StorageUnavailable",
     "ValidationFailed",
 ]
 
@@ -73,3 +74,16 @@ class ConflictError(ExplainerError):
     status = 409
     type_slug = "conflict"
     title = "Conflict"
+
+
+class StorageUnavailable(ExplainerError):
+    """The database cannot answer or cannot write right now; nothing was half-written."""
+
+    status = 503
+    type_slug = "storage-unavailable"
+    title = "Storage unavailable"
+    retry_after = 5  # seconds: long enough for a restart or a lock to clear
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.headers = {"Retry-After": str(self.retry_after)}

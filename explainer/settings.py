@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     max_content_length: int = Field(256 * 1024, ge=1024, description="Largest request body.")
     checkpoint_every: int = Field(100, ge=1, description="Sign a tree head every N records.")
     audit_idle_minutes: int = Field(30, ge=1, description="An idle console session ends.")
+    lock_timeout_seconds: float = Field(
+        5.0, gt=0, le=20, description="How long a write waits for the write lock (then 503)."
+    )
 
     @field_validator("widget_origins", mode="before")
     @classmethod

@@ -149,8 +149,8 @@ class Service:
         return decision.model_copy(update={"links": Links(why=url)})
 
     def ready(self) -> dict[str, bool]:
-        """Readiness checks: the database answers and models are loaded."""
-        return {"database": self.store.ping(), "models": self.models_loaded}
+        """Readiness checks: the store takes a write within a moment; models are loaded."""
+        return {"database": self.store.ready(), "models": self.models_loaded}
 
     def close(self) -> None:
         """Release the store's connection pool."""

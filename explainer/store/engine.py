@@ -1,4 +1,11 @@
-"""Engines for SQLite and PostgreSQL, serialised write transactions, and migrations."""
+"""Engines for SQLite and PostgreSQL, serialised write transactions, and migrations.
+
+Database faults become the project's own :class:`StorageUnavailable` here, in one
+``handle_error`` hook, so every surface answers 503 instead of 500. A connection that
+failed that way (lost, refused, read-only) is dropped from the pool, and pooled ones are
+pinged before use, so service comes back by itself as soon as the database does. Lock
+waits are bounded (``LOCK_TIMEOUT``) well below a worker's timeout.
+"""
 
 from __future__ import annotations
 
@@ -10,37 +17,86 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
+from sqlalchemy.engine import ExceptionContext
 
-__all__ = ["make_engine", "migrate", "writing"]
+from explainer.errors import StorageUnavailable
+
+__all__ = ["LOCK_TIMEOUT", "PROBE_TIMEOUT", "make_engine", "migrate", "probe_write", "writing"]
+
+LOCK_TIMEOUT = 5.0  # seconds a write may wait for the write lock; gunicorn's timeout is 30
+PROBE_TIMEOUT = 0.25  # seconds the readiness probe waits: it must never queue behind a lock
+# Driver messages that mean "the database cannot serve this now", not "this request is wrong".
+_UNAVAILABLE = (
+    "database is locked",
+    "readonly database",
+    "read-only transaction",
+    "unable to open database",
+    "disk i/o error",
+    "disk is full",
+    "lock timeout",
+    "canceling statement due to lock timeout",
+    "the database system is",  # starting up / shutting down / in recovery mode
+    "terminating connection",
+    "connection refused",
+    "server closed the connection",
+    "could not connect",
+    "connection is closed",
+    "connection failed",
+)
+# Of those, the ones after which this connection itself must not be reused.
+_DROP_CONNECTION = ("readonly database", "read-only transaction", "disk i/o error")
 
 _WRITE = "explainer_write"
+_LOCK_WAIT = "explainer_lock_timeout"
 _PG_LOCK = 0x45584C4F47  # "EXLOG": one advisory lock serialises log appends
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, lock_timeout: float = LOCK_TIMEOUT) -> Engine:
     """An engine for ``url``; SQLite gets WAL, synchronous=FULL, foreign keys, busy timeout."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(parsed, pool_pre_ping=True)
+        engine = create_engine(
+            parsed,
+            pool_pre_ping=True,
+            connect_args={"connect_timeout": 5},
+            execution_options={_LOCK_WAIT: lock_timeout},
+        )
+        event.listen(engine, "handle_error", _translate)
+        return engine
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(parsed)
-    event.listen(engine, "connect", _sqlite_connect)
+    engine = create_engine(parsed, pool_pre_ping=True, execution_options={_LOCK_WAIT: lock_timeout})
+    event.listen(engine, "connect", _sqlite_connect(lock_timeout))
     event.listen(engine, "begin", _sqlite_begin)
+    event.listen(engine, "handle_error", _translate)
     return engine
 
 
-def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
-    # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own is lazy).
-    dbapi_connection.isolation_level = None
-    for pragma in (
-        "journal_mode=WAL",
-        "synchronous=FULL",
-        "foreign_keys=ON",
-        "busy_timeout=30000",
-    ):
-        dbapi_connection.execute(f"PRAGMA {pragma}")
+def _translate(context: ExceptionContext) -> BaseException | None:
+    """A database fault as StorageUnavailable (503); anything else is left as it is."""
+    message = str(context.original_exception).lower()
+    if not (context.is_disconnect or any(m in message for m in _UNAVAILABLE)):
+        return None
+    if any(m in message for m in _DROP_CONNECTION):
+        context.is_disconnect = True  # drop this connection: a new one sees the repair
+        context.invalidate_pool_on_disconnect = False
+    return StorageUnavailable("the database cannot take this request right now; try again")
+
+
+def _sqlite_connect(lock_timeout: float) -> Any:
+    def connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own is lazy).
+        dbapi_connection.isolation_level = None
+        for pragma in (
+            "journal_mode=WAL",
+            "synchronous=FULL",
+            "foreign_keys=ON",
+            f"busy_timeout={int(lock_timeout * 1000)}",
+        ):
+            dbapi_connection.execute(f"PRAGMA {pragma}")
+
+    return connect
 
 
 def _sqlite_begin(conn: Connection) -> None:
@@ -56,8 +112,43 @@ def writing(engine: Engine) -> Iterator[Connection]:
         conn.execution_options(**{_WRITE: True})
         with conn.begin():
             if engine.dialect.name == "postgresql":
+                seconds = conn.get_execution_options().get(_LOCK_WAIT, LOCK_TIMEOUT)
+                wait = f"{int(seconds * 1000)}ms"
+                conn.execute(text("SELECT set_config('lock_timeout', :w, true)"), {"w": wait})
                 conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK})
             yield conn
+
+
+def probe_write(engine: Engine, statement: Any) -> bool:
+    """Whether ``statement`` (a one-row write) commits within PROBE_TIMEOUT."""
+    ms = int(PROBE_TIMEOUT * 1000)
+    try:
+        with engine.connect() as conn:
+            if engine.dialect.name == "sqlite":
+                _probe_sqlite(conn, statement, ms)
+                return True
+            with conn.begin():
+                for name in ("lock_timeout", "statement_timeout"):
+                    conn.execute(
+                        text("SELECT set_config(:n, :v, true)"), {"n": name, "v": f"{ms}ms"}
+                    )
+                conn.execute(statement)
+    except Exception:  # any failure to write in time means "not ready"
+        return False
+    return True
+
+
+def _probe_sqlite(conn: Connection, statement: Any, ms: int) -> None:
+    # The busy timeout is the connection's own: shorten it for the probe, then restore it.
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    restore = int(conn.get_execution_options().get(_LOCK_WAIT, LOCK_TIMEOUT) * 1000)
+    raw.execute(f"PRAGMA busy_timeout={ms}")
+    try:
+        with conn.begin():
+            conn.execute(statement)
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={restore}")
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:

@@ -8,19 +8,19 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, select, update
 
 from explainer.decision import Decision
 from explainer.errors import NotFoundError
 from explainer.oversight.query import SearchQuery
 from explainer.settings import Settings
 from explainer.store import decisions, erasure, keys, people, reports, resolutions, search
-from explainer.store.engine import make_engine, migrate, writing
+from explainer.store.engine import make_engine, migrate, probe_write, writing
 from explainer.store.keys import ApiKey
 from explainer.store.ledger import merkle
 from explainer.store.ledger.log import Frontier, Recorder, Signer, make_checkpoint
 from explainer.store.ledger.verify import VerifyResult, verify
-from explainer.store.tables import checkpoints, log_leaves
+from explainer.store.tables import checkpoints, log_leaves, readiness
 
 __all__ = ["Store"]
 
@@ -42,7 +42,7 @@ class Store:
     @classmethod
     def from_settings(cls, settings: Settings) -> Store:
         """The database, log signing key and cadences the settings name."""
-        engine = make_engine(settings.database_url)
+        engine = make_engine(settings.database_url, settings.lock_timeout_seconds)
         signer = Signer.in_folder(settings.instance_path)
         return cls(engine, signer, settings.checkpoint_every, settings.retention_days)
 
@@ -50,14 +50,10 @@ class Store:
         """Run the migrations up to the newest revision."""
         migrate(self.engine)
 
-    def ping(self) -> bool:
-        """Whether the database answers."""
-        try:
-            with self.engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
-        except Exception:  # any driver failure means "not ready"
-            return False
-        return True
+    def ready(self) -> bool:
+        """Whether the store can take a write now (a one-row write, never waiting long)."""
+        stamp = update(readiness).where(readiness.c.id == 1).values(checked_at=datetime.now(UTC))
+        return probe_write(self.engine, stamp)
 
     def dispose(self) -> None:
         """Close pooled connections (after a fork, or at the end of tests)."""

@@ -96,7 +96,8 @@ def _domain_error(exc: ExplainerError) -> Response | tuple[str, int]:
         return problem_response(
             exc.status, exc.type_slug, exc.title, exc.detail, headers=headers, **extra
         )
-    return _page(exc.status, exc.title, exc.detail)
+    page, code = _page(exc.status, exc.title, exc.detail)
+    return Response(page, status=code, headers=headers, mimetype="text/html")
 
 
 def _http_error(exc: HTTPException) -> Response | tuple[str, int]:

@@ -124,7 +124,7 @@ def test_checkpoints_every_n_and_inclusion_proof(
     assert proof["verified"] and proof["tree_size"] == 10
     proof = store.inclusion_proof(str(saved[11].id))  # not covered yet: checkpoints first
     assert proof["verified"] and proof["tree_size"] == 12 and proof["leaf_index"] == 11
-    assert store.ping()
+    assert store.ready()
 
 
 def test_checkpoints_extend_the_tree_across_stores(

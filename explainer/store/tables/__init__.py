@@ -23,6 +23,7 @@ from explainer.store.tables.people import (
     review_requests,
     review_resolutions,
 )
+from explainer.store.tables.readiness import readiness
 from explainer.store.tables.records import (
     APPEND_ONLY,
     AUDITOR_APPEND_ONLY,
@@ -60,6 +61,7 @@ __all__ = [
     "login_attempts",
     "metadata",
     "payloads",
+    "readiness",
     "review_requests",
     "review_resolutions",
     "sessions",

@@ -38,6 +38,8 @@ def current_user() -> User | None:
     if "audit_user" not in g:
         token = request.cookies.get(SESSION_COOKIE, "")
         idle = settings().audit_idle_minutes
+        # Signed out until known: if the look-up fails, the error page renders signed out.
+        g.audit_user = None
         g.audit_user = service().accounts.session_user(token, idle) if token else None
     user = g.audit_user
     return user if isinstance(user, User) else None

@@ -1,0 +1,81 @@
+"""Storage faults answer 503 with Retry-After on every surface, and leave nothing written."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+from web_helpers import app_config, ticket
+
+from explainer.store.tables import decisions, log_leaves
+from explainer.web.app import build_app
+
+
+@pytest.fixture
+def sqlite_app(models_dir: Path, tmp_path: Path, clean_env: None) -> Iterator[Flask]:
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    app = build_app(app_config(url, models_dir, tmp_path, LOCK_TIMEOUT_SECONDS=0.3))
+    app.extensions["explainer"].store.upgrade()
+    yield app
+    app.extensions["explainer"].close()
+
+
+def _bearer(app: Flask) -> dict[str, str]:
+    plaintext, _ = app.extensions["explainer"].store.create_api_key("t", ["decisions:write"])
+    return {"Authorization": f"Bearer {plaintext}"}
+
+
+def _rows(app: Flask) -> tuple[int, int]:
+    with app.extensions["explainer"].store.engine.connect() as conn:
+        count = [
+            conn.execute(select(func.count()).select_from(t)).scalar_one()
+            for t in (decisions, log_leaves)
+        ]
+    return count[0], count[1]
+
+
+def test_a_held_write_lock_gives_503_quickly_and_writes_nothing(
+    sqlite_app: Flask, tmp_path: Path
+) -> None:
+    client, headers = sqlite_app.test_client(), _bearer(sqlite_app)
+    before = _rows(sqlite_app)
+    holder = sqlite3.connect(tmp_path / "db.sqlite", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        started = time.monotonic()
+        answer = client.post("/api/v1/decisions", json=ticket(), headers=headers)
+        assert answer.status_code == 503 and answer.mimetype == "application/problem+json"
+        assert answer.headers["Retry-After"].isdigit()
+        assert answer.get_json()["type"].endswith("/storage-unavailable")
+        ready = client.get("/readyz")
+        assert ready.status_code == 503 and ready.get_json()["checks"]["database"] is False
+        assert time.monotonic() - started < 3  # bounded waits, never the worker's timeout
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert _rows(sqlite_app) == before  # nothing half-written
+    assert client.get("/readyz").status_code == 200  # and back by itself
+    assert client.post("/api/v1/decisions", json=ticket(), headers=headers).status_code == 201
+
+
+def test_an_unreachable_database_is_503_on_the_api_and_a_page_in_html(
+    models_dir: Path, tmp_path: Path, clean_env: None
+) -> None:
+    url = "postgresql+psycopg://nobody@127.0.0.1:1/nothing"  # nothing listens on port 1
+    app = build_app(app_config(url, models_dir, tmp_path))
+    client = app.test_client()
+    api = client.post(
+        "/api/v1/decisions", json=ticket(), headers={"Authorization": "Bearer abc.def"}
+    )
+    assert api.status_code == 503 and api.headers["Retry-After"].isdigit()
+    assert api.mimetype == "application/problem+json"
+    client.set_cookie("explainer_audit", "a-session", path="/audit")
+    page = client.get("/audit/")
+    assert page.status_code == 503 and page.mimetype == "text/html"
+    assert "Storage unavailable" in page.get_data(as_text=True) and "Retry-After" in page.headers
+    assert client.get("/healthz").status_code == 200  # liveness never touches the database
