@@ -45,12 +45,14 @@ lint: install
 	$(BIN)/lint-imports
 
 # Stages: lint (ruff, mypy, import contracts); the fast suite in parallel; the slow
-# stage (real training, browsers, benchmarks' quick modes); the production install.
+# stage (real training, browsers, benchmarks' quick modes); fault injection against a
+# served app; the production install.
 test: install
 	bash .ci/system-deps
 	$(MAKE) lint
 	$(BIN)/pytest -n 2 -m "not slow"
-	$(BIN)/pytest -m slow
+	$(BIN)/pytest -m "slow and not faults"
+	$(BIN)/pytest -m faults
 	bash .ci/production-install
 
 bench: models

@@ -43,8 +43,9 @@ _UNAVAILABLE = (
     "connection is closed",
     "connection failed",
 )
-# Of those, the ones after which this connection itself must not be reused.
-_DROP_CONNECTION = ("readonly database", "read-only transaction", "disk i/o error")
+# Of those, the waits after which the connection itself is still good; after any other
+# fault it is dropped, so that a repaired database is met by a fresh connection.
+_CONNECTION_STILL_GOOD = ("database is locked", "lock timeout")
 
 _WRITE = "explainer_write"
 _LOCK_WAIT = "explainer_lock_timeout"
@@ -78,9 +79,10 @@ def _translate(context: ExceptionContext) -> BaseException | None:
     message = str(context.original_exception).lower()
     if not (context.is_disconnect or any(m in message for m in _UNAVAILABLE)):
         return None
-    if any(m in message for m in _DROP_CONNECTION):
-        context.is_disconnect = True  # drop this connection: a new one sees the repair
-        context.invalidate_pool_on_disconnect = False
+    if not any(m in message for m in _CONNECTION_STILL_GOOD):
+        # Drop every pooled connection (they were opened into the same fault; a read-only
+        # one even passes the ping): the next ones meet the repaired database.
+        context.is_disconnect = True
     return StorageUnavailable("the database cannot take this request right now; try again")
 
 
