@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 
 from explainer.errors import NotFoundError
+from explainer.oversight.query import SUMMARY_COLUMNS
 from explainer.records import Resolution
 from explainer.store import decisions as decision_rows
 from explainer.store import people
@@ -148,18 +149,6 @@ def decision_column(name: str, sqlite: bool) -> ColumnElement[Any]:
     return literal_column(f"+{_D.name}.{name}", type_=column.type)
 
 
-_QUEUE_COLUMNS = (
-    "id",
-    "created_at",
-    "intent",
-    "priority",
-    "intent_confidence",
-    "priority_confidence",
-    "channel",
-    "plan",
-)
-
-
 def queue(conn: Connection, limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
     """Open customer requests (oldest first), then unreviewed low-confidence decisions.
 
@@ -167,7 +156,7 @@ def queue(conn: Connection, limit: int, offset: int) -> tuple[list[dict[str, Any
     the (small) request table, the low-confidence part from the covering index.
     """
     sqlite = conn.dialect.name == "sqlite"
-    cols = [_D.c[c] for c in _QUEUE_COLUMNS]
+    cols = [_D.c[c] for c in SUMMARY_COLUMNS]
     answered = exists().where(_R.c.review_request_id == _Q.c.id)
     asked = (
         select(_Q.c.decision_id, func.min(_Q.c.created_at).label("asked_at"))

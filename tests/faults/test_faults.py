@@ -13,6 +13,7 @@ import signal
 import sqlite3
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -80,20 +81,35 @@ def test_a_sigkilled_worker_loses_nothing(
     _reconcile(served, ledger, master)
 
 
+def _fault_then_repair(served: Served, key: str, fault_and_repair: Callable[[], None]) -> None:
+    """Load, run the fault (which must leave /readyz 503 while it lasts), then reconcile."""
+    master = served.master()
+    ledger, threads = _under_load(served, key)
+    fault_and_repair()
+    for t in threads:
+        t.join()
+    assert ledger.statuses[503] > 0  # the fault was met, and answered 503
+    _reconcile(served, ledger, master)
+
+
+def _not_ready(served: Served, within: float = 5.0) -> None:
+    asked = time.monotonic()
+    assert request("GET", served.base + "/readyz")[0] == 503
+    assert time.monotonic() - asked < within  # bounded, never the worker's 30 s timeout
+
+
 def test_postgres_stopped_mid_load_answers_503_then_recovers(
     serve: ServeFactory, cluster: Cluster
 ) -> None:
     served, key = serve(cluster.database())
-    master = served.master()
-    ledger, threads = _under_load(served, key)
-    cluster.stop()
-    time.sleep(2.0)
-    assert request("GET", served.base + "/readyz")[0] == 503
-    cluster.start()
-    for t in threads:
-        t.join()
-    assert ledger.statuses[503] > 0
-    _reconcile(served, ledger, master)
+
+    def stop_then_start() -> None:
+        cluster.stop()
+        time.sleep(2.0)
+        _not_ready(served)
+        cluster.start()
+
+    _fault_then_repair(served, key, stop_then_start)
 
 
 def test_a_read_only_sqlite_file_answers_503_then_recovers(
@@ -101,42 +117,35 @@ def test_a_read_only_sqlite_file_answers_503_then_recovers(
 ) -> None:
     files = lambda: sorted((workdir / "data").glob("explainer.db*"))  # noqa: E731
 
-    def read_only() -> None:
+    def chmod(mode: int) -> None:
         for f in files():
-            f.chmod(0o444)
+            f.chmod(mode)
 
-    served, key = serve(_sqlite_url(workdir), obey_file_modes=True, fault=read_only)
-    master = served.master()
-    ledger, threads = _under_load(served, key)
-    assert request("GET", served.base + "/readyz")[0] == 503
-    time.sleep(1.0)
-    for f in files():
-        f.chmod(0o666)  # writable again: pooled read-only connections must not linger
-    for t in threads:
-        t.join()
+    # Read-only from the start, so the workers' connections open read-only.
+    served, key = serve(_sqlite_url(workdir), obey_file_modes=True, fault=lambda: chmod(0o444))
 
-    assert ledger.statuses[503] > 0
-    _reconcile(served, ledger, master)
+    def writable_again() -> None:
+        _not_ready(served)
+        time.sleep(1.0)
+        chmod(0o666)  # pooled read-only connections must not linger after this
+
+    _fault_then_repair(served, key, writable_again)
 
 
 def test_a_held_sqlite_write_lock_answers_503_and_probes_stay_quick(
     serve: ServeFactory, workdir: Path
 ) -> None:
     served, key = serve(_sqlite_url(workdir))
-    master = served.master()
-    ledger, threads = _under_load(served, key)
-    holder = sqlite3.connect(workdir / "data" / "explainer.db", isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
-    try:
-        time.sleep(1.5)
-        asked = time.monotonic()
-        status, _ = request("GET", served.base + "/readyz")
-        assert status == 503 and time.monotonic() - asked < 5  # bounded, never the 30 s timeout
-        time.sleep(1.5)
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
-    for t in threads:
-        t.join()
-    assert ledger.statuses[503] > 0
-    _reconcile(served, ledger, master)
+
+    def hold_the_lock() -> None:
+        holder = sqlite3.connect(workdir / "data" / "explainer.db", isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            time.sleep(1.5)
+            _not_ready(served)
+            time.sleep(1.5)
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+
+    _fault_then_repair(served, key, hold_the_lock)
