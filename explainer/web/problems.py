@@ -22,6 +22,7 @@ __all__ = [
     "PROBLEM_JSON",
     "field_errors",
     "init_app",
+    "problem_body",
     "problem_response",
 ]
 
@@ -63,7 +64,15 @@ def problem_response(
     """An ``application/problem+json`` response."""
     from flask import json
 
-    body = {
+    body = problem_body(status, slug, title, detail, **extra)
+    response = Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
+    response.headers.update(headers or {})
+    return response
+
+
+def problem_body(status: int, slug: str, title: str, detail: str, **extra: Any) -> dict[str, Any]:
+    """The RFC 9457 fields of one problem (``instance`` is this request's path)."""
+    return {
         "type": PROBLEM_BASE + slug,
         "title": title,
         "status": status,
@@ -71,9 +80,6 @@ def problem_response(
         "instance": _safe(request.path),
         **extra,
     }
-    response = Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
-    response.headers.update(headers or {})
-    return response
 
 
 def init_app(app: Flask) -> None:

@@ -85,6 +85,7 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("/customer-static/<path:filename>", "GET"): public,
     ("/api/v1/decisions", "POST"): api("decisions:write"),
     ("/api/v1/explain", "POST"): api("decisions:write"),
+    ("/api/v1/decisions:batch", "POST"): api("decisions:write"),
     ("/api/v1/decisions/<decision_id>", "GET"): api("decisions:read"),
     ("/api/v1/decisions/<decision_id>/proof", "GET"): api("decisions:read"),
     ("/api/v1/models", "GET"): api("decisions:read"),

@@ -16,6 +16,7 @@ from pydantic.json_schema import models_json_schema
 
 from explainer.decision import Decision
 from explainer.schemas import MAX_TEXT, TicketIn
+from explainer.web.api.batch import BatchIn, BatchItem, BatchOut
 
 __all__ = ["Problem", "bp", "build_document"]
 
@@ -107,10 +108,15 @@ def _schemas() -> dict[str, Any]:
         (Problem, "serialization"),
         (ModelList, "serialization"),
         (Readiness, "serialization"),
+        (BatchItem, "validation"),
+        (BatchIn, "validation"),
+        (BatchOut, "serialization"),
     ]
     _, top = models_json_schema(models, ref_template=_REF)
     schemas: dict[str, Any] = top["$defs"]
     schemas["Proof"] = {"type": "object", "description": "An RFC 6962 inclusion proof."}
+    # Items are checked one by one (a bad one gets its own problem): say what each must be.
+    schemas["BatchIn"]["properties"]["items"]["items"] = _ref("BatchItem")
     return schemas
 
 
@@ -186,6 +192,19 @@ def _paths() -> dict[str, Any]:
                 _WRITE_ERRORS,
                 parameters=[_IDEMPOTENCY],
                 requestBody=_BODY,
+            )
+        },
+        "/api/v1/decisions:batch": {
+            "post": _operation(
+                "createDecisions",
+                "Up to 100 tickets, each decided and stored on its own with its own "
+                "idempotency_key; one result or problem per ticket, in order.",
+                {"200": _json("BatchOut", "One result per item.")},
+                _WRITE_ERRORS,
+                requestBody={
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref("BatchIn")}},
+                },
             )
         },
         "/api/v1/explain": {

@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-import json
-import re
-from typing import Any, NoReturn
-
 from flask import Blueprint, Response, g, jsonify, request, url_for
 from pydantic import ValidationError
-from werkzeug.exceptions import BadRequest, UnsupportedMediaType
+from werkzeug.exceptions import UnsupportedMediaType
 
 from explainer.errors import ValidationFailed
 from explainer.schemas import TicketIn
+from explainer.web.api import batch
 from explainer.web.api.auth import require_scope
+from explainer.web.api.body import IDEMPOTENCY_KEY, is_json, read_json
 from explainer.web.context import service
 from explainer.web.metrics import record_decision
 from explainer.web.problems import field_errors
 
-__all__ = ["IDEMPOTENCY_KEY", "bp"]
+__all__ = ["bp"]
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-# Printable ASCII without spaces, at most 200 characters (the store's column width).
-IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")
 
 
 @bp.after_request
@@ -77,30 +73,12 @@ def list_models() -> Response:
 
 
 def _ticket() -> TicketIn:
-    if not _is_json(request.mimetype):
+    if not is_json(request.mimetype):
         raise UnsupportedMediaType("send the ticket as 'Content-Type: application/json'")
-    data = _parse_json(request.get_data(cache=False))
     try:
-        return TicketIn.model_validate(data)
+        return TicketIn.model_validate(read_json())
     except ValidationError as exc:
         raise ValidationFailed("the ticket failed validation", errors=field_errors(exc)) from None
-
-
-def _is_json(mimetype: str) -> bool:
-    return mimetype == "application/json" or (
-        mimetype.startswith("application/") and mimetype.endswith("+json")
-    )
-
-
-def _parse_json(raw: bytes) -> Any:
-    try:
-        return json.loads(raw, parse_constant=_reject_constant)
-    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
-        raise BadRequest("the request body is not valid UTF-8 JSON") from None
-
-
-def _reject_constant(name: str) -> NoReturn:
-    raise ValueError(f"{name} is not JSON")
 
 
 def _idempotency_key() -> str | None:
@@ -115,3 +93,6 @@ def _idempotency_key() -> str | None:
         }
         raise ValidationFailed("the Idempotency-Key header is invalid", errors=[error])
     return key
+
+
+batch.register(bp)
