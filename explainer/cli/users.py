@@ -46,3 +46,19 @@ def users_disable(username: str, enable: bool) -> None:
     with serviced(upgrade=True) as service:
         service.accounts.set_disabled(username, not enable, actor="cli")
     click.echo(f"{'enabled' if enable else 'disabled'} {username}")
+
+
+@users.command("list")
+def users_list() -> None:
+    """Every console user: name, role, whether disabled, when created."""
+    with serviced(upgrade=True) as service:
+        found = service.accounts.list_users()
+    if not found:
+        click.echo("no console users yet; add one with `explainer users create`", err=True)
+        return
+    click.echo(f"{'username':<24} {'role':<9} {'state':<9} created")
+    for u in found:
+        state = "disabled" if u["disabled"] else "active"
+        click.echo(
+            f"{u['username']:<24} {u['role']:<9} {state:<9} {u['created_at']:%Y-%m-%d %H:%M}"
+        )

@@ -243,3 +243,8 @@ def test_users_create_command(app: Flask, monkeypatch: pytest.MonkeyPatch) -> No
     assert prompted.exit_code == 0, prompted.output
     assert sign_in(app.test_client(), "eve").status_code == 303
     assert sign_in(app.test_client(), "fay").status_code == 303
+    assert runner.invoke(main, ["users", "disable", "--username", "fay"]).exit_code == 0
+    listed = runner.invoke(main, ["users", "list"])
+    assert listed.exit_code == 0
+    rows = {line.split()[0]: line.split()[1:3] for line in listed.output.splitlines()[1:]}
+    assert rows == {"eve": ["reviewer", "active"], "fay": ["admin", "disabled"]}

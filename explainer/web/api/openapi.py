@@ -54,6 +54,12 @@ class ModelList(BaseModel):
     models: list[dict[str, Any]]
 
 
+class Liveness(_Open):
+    """The process is alive."""
+
+    status: Literal["ok"]
+
+
 class Readiness(_Open):
     """Readiness checks."""
 
@@ -108,6 +114,7 @@ def _schemas() -> dict[str, Any]:
         (Problem, "serialization"),
         (ModelList, "serialization"),
         (Readiness, "serialization"),
+        (Liveness, "serialization"),
         (BatchItem, "validation"),
         (BatchIn, "validation"),
         (BatchOut, "serialization"),
@@ -242,14 +249,35 @@ def _paths() -> dict[str, Any]:
                 _READ_ERRORS,
             )
         },
+        "/healthz": {
+            "get": {
+                "operationId": "liveness",
+                "summary": "The process answers (no database is touched).",
+                "security": [],
+                "responses": {"200": _json("Liveness", "Alive.")},
+            }
+        },
         "/readyz": {
             "get": {
                 "operationId": "readiness",
-                "summary": "Database reachable and models loaded.",
+                "summary": "A one-row write commits within 250 ms and models are loaded.",
                 "security": [],
                 "responses": {
                     "200": _json("Readiness", "Ready."),
                     "503": _json("Readiness", "Not ready."),
+                },
+            }
+        },
+        "/metrics": {
+            "get": {
+                "operationId": "metrics",
+                "summary": "Prometheus metrics of the worker that answers.",
+                "security": [],
+                "responses": {
+                    "200": {
+                        "description": "Prometheus text exposition format.",
+                        "content": {"text/plain": {"schema": {"type": "string"}}},
+                    }
                 },
             }
         },
