@@ -15,10 +15,10 @@ __all__ = ["IDEMPOTENCY_KEY", "is_json", "read_json"]
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")
 
 
-def read_json() -> Any:
+def read_json(what: str = "the body") -> Any:
     """The request's JSON body: 415 unless JSON, 400 unless valid UTF-8 JSON."""
     if not is_json(request.mimetype):
-        raise UnsupportedMediaType("send the body as 'Content-Type: application/json'")
+        raise UnsupportedMediaType(f"send {what} as 'Content-Type: application/json'")
     return _parse_json(request.get_data(cache=False))
 
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, g, jsonify, request, url_for
 from pydantic import ValidationError
-from werkzeug.exceptions import UnsupportedMediaType
 
 from explainer.errors import ValidationFailed
 from explainer.schemas import TicketIn
 from explainer.web.api import batch
 from explainer.web.api.auth import require_scope
-from explainer.web.api.body import IDEMPOTENCY_KEY, is_json, read_json
+from explainer.web.api.body import IDEMPOTENCY_KEY, read_json
 from explainer.web.context import service
 from explainer.web.metrics import record_decision
 from explainer.web.problems import field_errors
@@ -73,10 +72,8 @@ def list_models() -> Response:
 
 
 def _ticket() -> TicketIn:
-    if not is_json(request.mimetype):
-        raise UnsupportedMediaType("send the ticket as 'Content-Type: application/json'")
     try:
-        return TicketIn.model_validate(read_json())
+        return TicketIn.model_validate(read_json("the ticket"))
     except ValidationError as exc:
         raise ValidationFailed("the ticket failed validation", errors=field_errors(exc)) from None
 
