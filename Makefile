@@ -29,9 +29,12 @@ models: install
 	  $(BIN)/explainer models upgrade; \
 	else $(BIN)/explainer train; fi
 
+# The log key lives in its own folder, away from the data folder var/ (docs/log.md).
+run: export EXPLAINER_LOG_KEY_FILE = $(CURDIR)/keys/log_key.pem
 run: models
 	@mkdir -p var
 	$(BIN)/explainer db upgrade
+	@echo "Log signing key: keys/log_key.pem (outside the data folder var/; back it up, docs/log.md)"
 	@test -s var/demo-api-key || $(BIN)/explainer keys create --name demo \
 	  --scope decisions:write --scope decisions:read | tail -n 1 > var/demo-api-key
 	@echo "Demo API key (kept in var/demo-api-key): $$(cat var/demo-api-key)"

@@ -35,6 +35,7 @@ __all__ = [
     "PersonalField",
     "QuotedReason",
     "Reason",
+    "Receipt",
     "TextAttribution",
     "TicketOut",
     "Typed",
@@ -206,6 +207,16 @@ class Links(Typed):
     why: str = Field(description="A signed, expiring customer link.")
 
 
+class Receipt(Typed):
+    """The log's signed promise that it holds this record (docs/log.md says how to check)."""
+
+    log_id: str = Field(description="The log that issued it (the origin of its signed heads).")
+    leaf_hash: str = Field(description="RFC 6962 leaf hash of the record, hex.")
+    index: int | None = Field(description="The record's place in the log; null while pending.")
+    timestamp: str = Field(description="When the log took the record (UTC).")
+    signature: str = Field(description="Ed25519 by the log key over the documented bytes, base64.")
+
+
 class Decision(Typed):
     """A decision (SPEC section 3); ``id`` and ``links`` are null in a preview."""
 
@@ -216,6 +227,7 @@ class Decision(Typed):
     priority: ModelDecision | None = None
     customer: CustomerView
     links: Links | None = None
+    receipt: Receipt | None = Field(None, description="Null in a preview.")
     template_version: str | None = None
     erased: bool = Field(False, description="The customer's personal data was erased.")
 

@@ -10,7 +10,7 @@ import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -32,8 +32,20 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL; postgresql+psycopg:// in production.",
     )
     models_dir: Path = Field(Path("models"), description="Trained versions and their cards.")
+    env: Literal["development", "production"] = Field(
+        "development", description="production refuses unsafe defaults (the log key's place)."
+    )
     instance_path: Path = Field(
-        Path("var"), description="Data folder: secret key, log signing key, checkpoints."
+        Path("var"), description="Data folder: secret key, the log's own head files."
+    )
+    log_key_file: Path | None = Field(
+        None,
+        description="The log's Ed25519 key (PEM, 0600), kept away from the data; "
+        "made in the data folder with a warning when unset (refused in production).",
+    )
+    log_previous_keys: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated base64 public keys of retired log keys (still verified).",
     )
     secret_key: SecretStr | None = Field(
         None, description="Signs links and forms; generated in the data folder when unset."
@@ -47,12 +59,15 @@ class Settings(BaseSettings):
     retention_days: int = Field(365, ge=1, description="Personal data older than this is purged.")
     max_content_length: int = Field(256 * 1024, ge=1024, description="Largest request body.")
     checkpoint_every: int = Field(100, ge=1, description="Sign a tree head every N records.")
+    head_interval_seconds: float = Field(
+        1.0, gt=0, le=3600, description="...and within this long of any new record."
+    )
     audit_idle_minutes: int = Field(30, ge=1, description="An idle console session ends.")
     lock_timeout_seconds: float = Field(
         5.0, gt=0, le=20, description="How long a write waits for the write lock (then 503)."
     )
 
-    @field_validator("widget_origins", mode="before")
+    @field_validator("widget_origins", "log_previous_keys", mode="before")
     @classmethod
     def _comma_separated(cls, value: Any) -> Any:
         if isinstance(value, str):

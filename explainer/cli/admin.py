@@ -1,4 +1,4 @@
-"""Store commands: db upgrade, keys, links, audit verify, export, erase, purge."""
+"""Store commands: db upgrade, keys, links, export, erase, purge."""
 
 from __future__ import annotations
 
@@ -74,23 +74,6 @@ def links_revoke(decision_id: str) -> None:
     click.echo(f"revoked the link of {decision_id}")
 
 
-@click.group("audit")
-def audit() -> None:
-    """Accountability."""
-
-
-@audit.command("verify")
-def audit_verify() -> None:
-    """Recompute the tamper-evident log; exit 1 naming the first bad record."""
-    click.echo("verifying the log (every record, every checkpoint)...", err=True)
-    result = _run(lambda s: s.verify_log())
-    if not result.ok:
-        click.echo(f"FAILED: first bad record: {result.first_bad}", err=True)
-        click.echo(result.message, err=True)
-        sys.exit(1)
-    click.echo(result.message)
-
-
 @click.command("export")
 @click.option("--customer", "customer_id", required=True, help="The customer id.")
 @click.option("--out", type=click.Path(path_type=Path), help="Write here instead of stdout.")
@@ -131,5 +114,5 @@ def _counts(verb: str, counts: dict[str, Any]) -> str:
 
 def register(group: click.Group) -> None:
     """Add this module's commands to ``group``."""
-    for command in (db, keys, links, audit, export, erase, purge):
+    for command in (db, keys, links, export, erase, purge):
         group.add_command(command)

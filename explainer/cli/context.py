@@ -46,4 +46,4 @@ def serviced(
     except ExplainerError as exc:
         fail(exc)
     finally:
-        service.close()
+        service.shutdown()  # a final signed head when the command wrote records

@@ -42,7 +42,10 @@ def serve(host: str, port: int, workers: int, dev: bool) -> None:
         pass  # migrations run in the master, before any worker forks
     app = build_app(settings)
     if dev:
-        app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+        try:
+            app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+        finally:
+            app.extensions["explainer"].shutdown()
         return
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     click.echo(f"serving on http://{bind} with {workers} sync workers", err=True)
@@ -56,6 +59,10 @@ def _run_gunicorn(app: Any, bind: str, workers: int) -> None:
         # Connections must never be shared across processes.
         app.extensions["explainer"].close()
 
+    def worker_exit(_server: Any, _worker: Any) -> None:
+        # A clean stop signs a head over this worker's last records (a kill cannot).
+        app.extensions["explainer"].shutdown()
+
     class _Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
             options = {
@@ -64,6 +71,7 @@ def _run_gunicorn(app: Any, bind: str, workers: int) -> None:
                 "worker_class": "sync",  # CPU-bound requests: FINDINGS.md
                 "preload_app": True,
                 "post_fork": post_fork,
+                "worker_exit": worker_exit,
                 "proc_name": "explainer",
                 "accesslog": None,  # paths carry customer-link tokens
                 "errorlog": "-",

@@ -18,9 +18,14 @@ from explainer.decision import Decision, personal_fields
 __all__ = ["fill", "join", "split", "split_record"]
 
 Path = list[str | int]
-# Derived or per-answer parts that are never stored: links are signed on the way out,
-# ``reasons`` is computed from ``reason_details``, ``erased`` is known from the payload.
-_NOT_STORED: Any = {"links": True, "erased": True, "customer": {"reasons": True}}
+# Derived or per-answer parts that are never stored: links and receipts are signed on the
+# way out, ``reasons`` is computed from ``reason_details``, ``erased`` is known from the payload.
+_NOT_STORED: Any = {
+    "links": True,
+    "receipt": True,
+    "erased": True,
+    "customer": {"reasons": True},
+}
 
 
 def split(decision: Decision) -> tuple[dict[str, Any], list[list[Any]]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -32,9 +33,19 @@ class Admin:
         """Revoke one decision's customer link (a logged record)."""
         self._store.revoke_link(decision_id)
 
-    def verify_log(self) -> VerifyResult:
-        """Recompute the whole log and every checkpoint."""
-        return self._store.verify_log()
+    def verify_log(
+        self, receipts: Iterable[tuple[str, Any]] = (), witnessed: Iterable[tuple[str, Any]] = ()
+    ) -> VerifyResult:
+        """Recompute the whole log and every head; check receipts and witnessed heads."""
+        return self._store.verify_log(receipts, witnessed)
+
+    def log_public(self) -> dict[str, Any]:
+        """The log id, its public key and the latest signed head."""
+        return self._store.log.public()
+
+    def log_consistency(self, first: int, second: int) -> list[str]:
+        """A consistency proof between two tree sizes, hex."""
+        return self._store.log.consistency(first, second)
 
     def export_customer(self, customer_id: str) -> dict[str, Any]:
         """Everything held about one customer."""

@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from explainer.decision import Decision, Links
+from explainer.decision import Decision, Links, Receipt
 from explainer.errors import ExplainerError, NotFoundError
 from explainer.explain.decide import Decider
 from explainer.model.registry import load_models
@@ -122,11 +122,24 @@ class Service:
         return self.store.get_decision(decision_id) if DECISION_ID.fullmatch(decision_id) else None
 
     def get(self, decision_id: str) -> Decision:
-        """A stored decision with its customer link; NotFoundError when unknown."""
+        """A stored decision with its customer link and receipt; NotFoundError when unknown."""
         decision = self.find(decision_id)
         if decision is None:
             raise NotFoundError("no decision with this id")
-        return self.with_links(decision)
+        receipt = Receipt.model_validate(self.store.receipt("decision", decision_id))
+        return self.with_links(decision).model_copy(update={"receipt": receipt})
+
+    def log(self) -> dict[str, Any]:
+        """What anyone may know of the log: its id, public key and latest signed head."""
+        return self.store.log.public()
+
+    def log_leaves(self, start: int, end: int) -> list[str]:
+        """Leaf hashes ``start`` to ``end`` (exclusive), for outside verifiers."""
+        return self.store.log.leaf_hashes(start, end)
+
+    def log_consistency(self, first: int, second: int) -> list[str]:
+        """RFC 6962 consistency proof between two tree sizes, hex (for witnesses)."""
+        return self.store.log.consistency(first, second)
 
     def proof(self, decision_id: str) -> dict[str, Any]:
         """The inclusion proof of a stored decision in the tamper-evident log."""
@@ -153,8 +166,12 @@ class Service:
         return {"database": self.store.ready(), "models": self.models_loaded}
 
     def close(self) -> None:
-        """Release the store's connection pool."""
+        """Release the store's connection pool (and drop a pending head: after a fork)."""
         self.store.dispose()
+
+    def shutdown(self) -> None:
+        """A clean stop: a final signed head over this process's records, then close."""
+        self.store.shutdown()
 
     def _need_models(self) -> None:
         if not self.models_loaded:

@@ -59,6 +59,13 @@ class Customers:
         if not view.review_pending:
             self._store.add_review_request(view.decision_id, comment)
 
+    def receipts(self, view: CustomerView) -> list[dict[str, Any]]:
+        """The log's receipts for the decision and for what the customer added to it."""
+        records = [("decision", view.decision_id)]
+        records += [("review_request", str(r["id"])) for r in view.reviews if r.get("id")]
+        records += [("feedback", str(f["id"])) for f in view.feedback if f.get("id")]
+        return [self._store.receipt(kind, ref_id) for kind, ref_id in records]
+
     def give_feedback(self, view: CustomerView, helpful: bool, comment: str | None) -> None:
         """Record whether the explanation helped; the first answer counts."""
         if not view.feedback:

@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, update
 
-from explainer.decision import Decision
-from explainer.errors import NotFoundError
+from explainer.decision import Decision, Receipt
 from explainer.oversight.query import SearchQuery
 from explainer.settings import Settings
 from explainer.store import decisions, erasure, keys, people, reports, resolutions, search
 from explainer.store.engine import make_engine, migrate, probe_write, writing
 from explainer.store.keys import ApiKey
-from explainer.store.ledger import merkle
-from explainer.store.ledger.log import Frontier, Recorder, Signer, make_checkpoint
-from explainer.store.ledger.verify import VerifyResult, verify
-from explainer.store.tables import checkpoints, log_leaves, readiness
+from explainer.store.ledger.ledger import Ledger
+from explainer.store.ledger.log import Recorder
+from explainer.store.ledger.signer import Signer
+from explainer.store.ledger.verify import VerifyResult
+from explainer.store.tables import readiness
+from explainer.tlog.keys import DEFAULT_NAME, KeyPlace, public_from_b64
 
 __all__ = ["Store"]
 
@@ -29,26 +30,34 @@ class Store:
     """Decisions, people's records, API keys and the tamper-evident log over one database."""
 
     def __init__(
-        self, engine: Engine, signer: Signer, checkpoint_every: int, retention_days: int
+        self,
+        engine: Engine,
+        signer: Signer,
+        checkpoint_every: int,
+        retention_days: int,
+        head_interval: float = 1.0,
     ) -> None:
         self.engine = engine
-        self.signer = signer
         self.checkpoint_every = checkpoint_every
         self.retention_days = retention_days
-        # The tree over the leaves up to the last checkpoint this process made.
-        self._frontier = Frontier()
-        self._frontier_lock = threading.Lock()
+        self.log = Ledger(engine, signer, head_interval)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Store:
-        """The database, log signing key and cadences the settings name."""
+        """The database, log key and cadences the settings name (the key's place checked)."""
         engine = make_engine(settings.database_url, settings.lock_timeout_seconds)
-        signer = Signer.in_folder(settings.instance_path)
-        return cls(engine, signer, settings.checkpoint_every, settings.retention_days)
+        signer = Signer(
+            _key_place(settings).settle(),
+            settings.instance_path,
+            [public_from_b64(k) for k in settings.log_previous_keys],
+        )
+        every, interval = settings.checkpoint_every, settings.head_interval_seconds
+        return cls(engine, signer, every, settings.retention_days, interval)
 
     def upgrade(self) -> None:
-        """Run the migrations up to the newest revision."""
+        """Run the migrations; then sign a head over any records an older release logged."""
         migrate(self.engine)
+        self.log.sign_if_grown()
 
     def ready(self) -> bool:
         """Whether the store can take a write now (a one-row write, never waiting long)."""
@@ -56,17 +65,25 @@ class Store:
         return probe_write(self.engine, stamp)
 
     def dispose(self) -> None:
-        """Close pooled connections (after a fork, or at the end of tests)."""
+        """Close pooled connections and drop a pending head (after a fork, in tests)."""
+        self.log.cancel()
         self.engine.dispose()
+
+    def shutdown(self) -> None:
+        """A clean stop: sign a final head over this process's records, then dispose."""
+        try:
+            self.log.shutdown()
+        finally:
+            self.dispose()
 
     @contextmanager
     def recording(self) -> Iterator[Recorder]:
-        """A write transaction that appends log records, checkpointing on the cadence."""
+        """A write transaction that appends log records; heads follow on the cadence."""
         with writing(self.engine) as conn:
             rec = Recorder(conn)
             yield rec
-        if rec.crossed(self.checkpoint_every):
-            self.checkpoint()
+        if rec.leaves:
+            self.log.wrote(rec.crossed(self.checkpoint_every))
 
     # decisions
     def save_decision(
@@ -77,9 +94,19 @@ class Store:
         request_hash: str | None = None,
         api_key_id: str | None = None,
     ) -> tuple[Decision, bool]:
-        """Append a decision (one transaction); replay or refuse a reused idempotency key."""
+        """Append a decision (one transaction) with its receipt; replay or refuse a reused
+        idempotency key (a replay carries the original's receipt)."""
         with self.recording() as rec:
-            return decisions.save(rec, decision, idempotency_key, request_hash, api_key_id)
+            stored, created = decisions.save(
+                rec, decision, idempotency_key, request_hash, api_key_id
+            )
+        leaf = rec.leaf("decision", str(stored.id))
+        receipt = self.log.receipt(leaf) if leaf else self.receipt("decision", str(stored.id))
+        return stored.model_copy(update={"receipt": Receipt.model_validate(receipt)}), created
+
+    def receipt(self, kind: str, ref_id: str) -> dict[str, Any]:
+        """The signed receipt of a stored record; NotFoundError when it has no leaf."""
+        return self.log.receipt_for(kind, ref_id)
 
     def get_decision(self, decision_id: str) -> Decision | None:
         """The stored decision (personal parts replaced and ``erased`` set once erased)."""
@@ -196,61 +223,18 @@ class Store:
 
     # accountability and privacy
     def checkpoint(self) -> dict[str, Any]:
-        """Sign the current tree head; store it and append it to the checkpoint file."""
-        with self._frontier_lock, writing(self.engine) as conn:
-            try:
-                head = make_checkpoint(conn, self.signer, self._frontier)
-            except BaseException:
-                self._frontier.reset()  # rebuilt from the log next time
-                raise
-        self.signer.write(head)
-        return head
+        """Sign the current tree head now; store it and append it to the head file."""
+        return self.log.sign()
 
-    def verify_log(self) -> VerifyResult:
-        """Recompute the whole log and every checkpoint; name the first bad record."""
-        with self.engine.connect() as conn:
-            return verify(conn, self.signer)
+    def verify_log(
+        self, receipts: Iterable[tuple[str, Any]] = (), witnessed: Iterable[tuple[str, Any]] = ()
+    ) -> VerifyResult:
+        """Recompute the whole log and every head; check receipts and witnessed heads."""
+        return self.log.verify(receipts, witnessed)
 
     def inclusion_proof(self, decision_id: str) -> dict[str, Any]:
-        """An RFC 6962 audit path for the decision against the latest covering checkpoint."""
-        with self.engine.connect() as conn:
-            leaf = (
-                conn.execute(
-                    select(log_leaves).where(
-                        log_leaves.c.kind == "decision", log_leaves.c.ref_id == decision_id
-                    )
-                )
-                .mappings()
-                .first()
-            )
-            if leaf is None:
-                raise NotFoundError(f"no decision {decision_id} in the log")
-            head = self._latest_head(leaf["idx"])
-            query = select(log_leaves.c.leaf_hash).where(log_leaves.c.idx < head["tree_size"])
-            hashes = [
-                bytes.fromhex(h) for h in conn.execute(query.order_by(log_leaves.c.idx)).scalars()
-            ]
-        path = merkle.inclusion_proof(leaf["idx"], hashes)
-        root = bytes.fromhex(head["root"])
-        own = bytes.fromhex(leaf["leaf_hash"])
-        return {
-            "leaf_index": leaf["idx"],
-            "tree_size": head["tree_size"],
-            "root": head["root"],
-            "timestamp": head["timestamp"],
-            "signature": head["signature"],
-            "leaf_hash": leaf["leaf_hash"],
-            "audit_path": [p.hex() for p in path],
-            "verified": merkle.verify_inclusion(leaf["idx"], head["tree_size"], own, path, root),
-        }
-
-    def _latest_head(self, index: int) -> dict[str, Any]:
-        with self.engine.connect() as conn:
-            query = select(checkpoints).order_by(checkpoints.c.id.desc()).limit(1)
-            row = conn.execute(query).mappings().first()
-        if row is not None and row["tree_size"] > index:
-            return dict(row)
-        return self.checkpoint()
+        """An RFC 6962 audit path for the decision against the newest head covering it."""
+        return self.log.inclusion("decision", decision_id)
 
     def erase_customer(self, customer_id: str) -> dict[str, Any]:
         """Remove a customer's personal payload, revoke their links, log the erasure."""
@@ -266,3 +250,18 @@ class Store:
         """Everything held about one customer, as JSON-ready data."""
         with self.engine.connect() as conn:
             return erasure.export_customer(conn, customer_id, self.retention_days)
+
+
+def _key_place(settings: Settings) -> KeyPlace:
+    folders = [settings.instance_path]
+    if settings.database_url.startswith("sqlite:///"):
+        database = settings.database_url.removeprefix("sqlite:///").split("?")[0]
+        if database and database != ":memory:":
+            folders.append(Path(database).parent)
+    configured = settings.log_key_file
+    return KeyPlace(
+        path=configured or settings.instance_path / DEFAULT_NAME,
+        configured=configured is not None,
+        production=settings.env == "production",
+        data_folders=tuple(folders),
+    )

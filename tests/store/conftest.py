@@ -49,6 +49,7 @@ def make_store(db_url: str, tmp_path: Path) -> Iterator[object]:
             "DATABASE_URL": db_url,
             "INSTANCE_PATH": str(tmp_path / "instance"),
             "CHECKPOINT_EVERY": 1000,
+            "HEAD_INTERVAL_SECONDS": 3600,  # heads on demand: no timer signs mid-test
             "RETENTION_DAYS": 30,
             **config,
         }

@@ -51,3 +51,16 @@ def dump_all(engine: Engine) -> str:
                 continue
             out.extend(repr(tuple(r)) for r in conn.execute(select(table)))
     return "\n".join(out)
+
+
+class StoreSource:
+    """The store as a witness reads it (what ``explainer audit witness`` uses)."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    def public(self) -> dict[str, Any]:
+        return dict(self.store.log.public())
+
+    def consistency(self, first: int, second: int) -> list[str]:
+        return list(self.store.log.consistency(first, second))

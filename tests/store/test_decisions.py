@@ -14,8 +14,9 @@ from explainer.errors import ConflictError, NotFoundError
 from explainer.explain.decide import Decider
 from explainer.oversight.query import SearchQuery
 from explainer.store import Store
-from explainer.store.ledger import log, merkle
+from explainer.store.ledger import log
 from explainer.store.tables import decisions, log_leaves, payloads
+from explainer.tlog import merkle, notes
 
 
 @pytest.fixture(scope="module")
@@ -28,8 +29,10 @@ def test_round_trip_of_200_decisions(store: Store, two_hundred: list[Decision]) 
     for original, stored in zip(two_hundred, saved, strict=True):
         assert stored.id is not None and stored.id.startswith("dec_") and len(stored.id) == 30
         assert stored.created_at == original.created_at
-        assert stored.model_copy(update={"id": None}) == original
-        assert store.get_decision(stored.id) == stored
+        assert stored.receipt is not None and stored.receipt.log_id == store.log.log_id
+        bare = stored.model_copy(update={"receipt": None})
+        assert bare.model_copy(update={"id": None}) == original
+        assert store.get_decision(stored.id) == bare
     assert len({s.id for s in saved}) == 200
     assert store.verify_log().ok
 
@@ -118,8 +121,7 @@ def test_checkpoints_every_n_and_inclusion_proof(
 ) -> None:
     store = make_store(CHECKPOINT_EVERY=5)
     saved = [store.save_decision(d)[0] for d in two_hundred[:12]]
-    heads = store.signer.read()
-    assert [h["tree_size"] for h in heads] == [5, 10]
+    assert [h.tree_size for h in _heads(store)] == [5, 10]
     proof = store.inclusion_proof(str(saved[3].id))
     assert proof["verified"] and proof["tree_size"] == 10
     proof = store.inclusion_proof(str(saved[11].id))  # not covered yet: checkpoints first
@@ -139,8 +141,17 @@ def test_checkpoints_extend_the_tree_across_stores(
     with first.engine.connect() as conn:
         hashes = conn.execute(select(log_leaves.c.leaf_hash).order_by(log_leaves.c.idx))
         every = [bytes.fromhex(h) for h in hashes.scalars()]
-    heads = first.signer.read()
-    assert [h["tree_size"] for h in heads] == [4, 8, 12, 14]
+    heads = _heads(first)
+    assert [h.tree_size for h in heads] == [4, 8, 12, 14]
     for head in heads:
-        assert head["root"] == merkle.root(every[: head["tree_size"]]).hex()
+        assert head.root == merkle.root(every[: head.tree_size])
     assert first.verify_log().ok
+
+
+def _heads(store: Store) -> list[notes.Head]:
+    """The heads in the store's own head file, each opened with the log's key."""
+    ledger = store.log
+    keys = ledger.signer.public_keys
+    opened = [notes.open_head(n, ledger.log_id, keys) for n in ledger.signer.read(ledger.log_id)]
+    assert all(opened), "every head in the file is signed by the log key"
+    return [h for h in opened if h is not None]

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from explainer.store.ledger import merkle
+from explainer.tlog import merkle
 
 # The reference tree used by Certificate Transparency implementations
 # (transparency-dev/merkle testonly/constants.go, proof/verify_test.go).

@@ -12,7 +12,14 @@ from sqlalchemy.exc import DBAPIError
 
 from explainer.store import Store
 from explainer.store.engine import make_engine, migrate
-from explainer.store.tables import RECORD_TABLES, decisions, log_leaves, metadata
+from explainer.store.tables import (
+    RECORD_TABLES,
+    decisions,
+    log_info,
+    log_leaves,
+    metadata,
+    tree_heads,
+)
 
 
 def test_initial_revision_matches_the_code(db_url: str) -> None:
@@ -48,15 +55,20 @@ def _ours(diff: Any) -> bool:
 
 def test_append_only_tables_refuse_update_and_delete(store: Store, decider: Any) -> None:
     saved, _ = store.save_decision(decider.decide(_ticket()))
+    store.checkpoint()
     for statement in (
         update(decisions).values(intent="x"),
         delete(decisions),
         update(log_leaves).values(leaf_hash="0" * 64),
         delete(log_leaves),
+        update(tree_heads).values(tree_size=0),
+        delete(tree_heads),
+        update(log_info).values(log_id="another"),
+        delete(log_info),
     ):
         with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as conn:
             conn.execute(statement)
-    assert store.get_decision(str(saved.id)) == saved
+    assert store.get_decision(str(saved.id)) == saved.model_copy(update={"receipt": None})
 
 
 def test_sqlite_pragmas(store: Store) -> None:

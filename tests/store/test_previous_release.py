@@ -81,6 +81,11 @@ def test_a_previous_release_store_upgrades_and_keeps_verifying(
     app = build_app({"SECRET_KEY": "upgrade-test"})
     service = app.extensions["explainer"]
     try:
+        # The upgrade signed a head over every record the old release logged, and its
+        # HMAC checkpoints still verify with the old key beside them.
+        old_size = service.console.verify_log().tree_size
+        head = service.store.log.latest()
+        assert head is not None and head["tree_size"] == old_size > len(made["ids"])
         for decision_id in made["ids"]:
             decision = service.get(decision_id)  # read back through the typed decision
             assert decision.erased is (decision_id in made["erased"])
@@ -94,6 +99,12 @@ def test_a_previous_release_store_upgrades_and_keeps_verifying(
             f"/api/v1/decisions/{old}", headers={"Authorization": f"Bearer {keys}"}
         )
         assert answer.status_code == 200 and answer.get_json()["id"] == old
+        assert answer.get_json()["receipt"]["index"] < old_size
+        held = tmp_path / "outside" / "receipts.jsonl"
+        held.parent.mkdir()
+        held.write_text(json.dumps(answer.get_json()) + "\n")
+        done = cli.invoke(main, ["audit", "verify", "--receipts", str(held)])
+        assert done.exit_code == 0 and "1 receipts" in done.output, done.output
         service.create(TicketIn(subject="Refund please"), idempotency_key=None, api_key_id=None)
         assert service.store.checkpoint()["tree_size"] > len(made["ids"])
         assert service.console.verify_log().ok

@@ -19,14 +19,15 @@ from store_helpers import decisions as make_decisions
 
 from explainer.explain.decide import Decider
 from explainer.store import Store
-from explainer.store.ledger.log import Signer
+from explainer.store.ledger.ledger import Ledger
+from explainer.store.ledger.signer import Signer
 from explainer.store.tables import (
     RECORD_TABLES,
-    checkpoints,
     decisions,
     idempotency_keys,
     log_leaves,
     payloads,
+    tree_heads,
 )
 
 TRIALS_PER_DATABASE = 100  # x 2 databases = 200 trials
@@ -177,14 +178,15 @@ def _truncate(conn: Connection, rng: random.Random) -> str | None:
             conn.execute(delete(idempotency_keys).where(ref))
         conn.execute(delete(table).where(table.c[key] == leaf["ref_id"]))
         conn.execute(delete(log_leaves).where(log_leaves.c.idx == leaf["idx"]))
-    conn.execute(delete(checkpoints))  # an attacker hides the newer heads in the database
+    conn.execute(delete(tree_heads))  # an attacker hides the newer heads in the database
     return None
 
 
 def _drop_every_trigger(conn: Connection, dialect: str) -> None:
     """What an attacker with database access does first."""
     if dialect == "postgresql":
-        conn.execute(text("DROP FUNCTION IF EXISTS explainer_append_only() CASCADE"))
+        for function in ("explainer_append_only", "explainer_ledger_append_only"):
+            conn.execute(text(f"DROP FUNCTION IF EXISTS {function}() CASCADE"))
         return
     query = text("SELECT name FROM sqlite_master WHERE type = 'trigger'")
     for name in list(conn.execute(query).scalars()):
@@ -195,7 +197,8 @@ def _all_tables(store: Store) -> list[Table]:
     """Every table but Alembic's, dependents first (safe to empty in this order)."""
     reflected = MetaData()
     reflected.reflect(store.engine)
-    return [t for t in reversed(reflected.sorted_tables) if t.name != "alembic_version"]
+    kept = ("alembic_version", "log_info")  # the log's identity outlives every trial
+    return [t for t in reversed(reflected.sorted_tables) if t.name not in kept]
 
 
 ATTACKS: dict[str, Callable[[Connection, random.Random], str | None]] = {
@@ -215,13 +218,14 @@ def test_every_attack_is_detected(
     with store.engine.begin() as conn:
         _drop_every_trigger(conn, dialect)
     tables = _all_tables(store)
+    key = store.log.signer.key
     rng = random.Random(20260101 + len(dialect))
     names = list(ATTACKS)
     for trial in range(TRIALS_PER_DATABASE):
         with store.engine.begin() as conn:
             for table in tables:
                 conn.execute(delete(table))
-        store.signer = Signer.in_folder(tmp_path / f"trial{trial}")
+        store.log = Ledger(store.engine, Signer(key, tmp_path / f"trial{trial}"), 3600)
         _build(store, rng, pool)
         assert store.verify_log().ok, f"trial {trial}: clean log must verify"
         attack = names[trial % len(names)]

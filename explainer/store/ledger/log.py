@@ -1,4 +1,4 @@
-"""The tamper-evident log: leaves, personal commitments, signed checkpoints.
+"""The tamper-evident log: leaves, personal commitments, receipts, signed heads.
 
 Each stored record appends one leaf in its own transaction. The leaf data is the
 canonical JSON of ``{"index", "kind", "id", "public", "commitment"}`` where
@@ -10,15 +10,12 @@ The leaf hash is RFC 6962's ``SHA-256(0x00 || data)`` (see ``merkle``).
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
-import os
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Connection,
@@ -32,21 +29,26 @@ from sqlalchemy import (
     select,
 )
 
-from explainer.store.ledger import merkle
-from explainer.store.tables import RECORDS, checkpoints, log_leaves, payloads
+from explainer.store.tables import RECORDS, log_info, log_leaves, payloads, tree_heads
+from explainer.tlog import merkle
+
+if TYPE_CHECKING:
+    from explainer.store.ledger.signer import Signer
 
 __all__ = [
     "NO_COMMITMENT",
     "Frontier",
+    "Leaf",
     "Recorder",
-    "Signer",
     "append_leaf",
     "canonical",
     "commitment",
     "iso",
     "leaf_data",
-    "make_checkpoint",
+    "log_id_of",
     "public_part",
+    "record_time",
+    "sign_head",
     "store_payload",
 ]
 
@@ -98,15 +100,20 @@ def store_payload(
     return commitment(row["salt"], row)
 
 
-def append_leaf(conn: Connection, kind: str, ref_id: str, commit: str) -> int:
-    """Append the leaf for a record already inserted in this transaction; return the tree size."""
+def append_leaf(conn: Connection, kind: str, ref_id: str, commit: str) -> Leaf:
+    """Append the leaf for a record already inserted in this transaction."""
     row = conn.execute(_record_query(kind), {"ref_id": ref_id}).mappings().one()
     last = conn.execute(_LAST_LEAF).scalar_one_or_none()
     index = 0 if last is None else last + 1
     digest = merkle.leaf_hash(leaf_data(index, kind, ref_id, public_part(row), commit)).hex()
     leaf = {"idx": index, "kind": kind, "ref_id": ref_id, "commitment": commit, "leaf_hash": digest}
     conn.execute(_insert(log_leaves), leaf)
-    return index + 1
+    return Leaf(kind, ref_id, index, digest, record_time(row))
+
+
+def record_time(row: RowMapping) -> str:
+    """When the log took a record: its ``created_at`` (every record table has one)."""
+    return iso(row["created_at"])
 
 
 # Statements are built once: constructing one costs several times what running it does.
@@ -156,66 +163,29 @@ class Frontier:
 
 
 @dataclass(frozen=True)
-class Signer:
-    """Signs and checks tree heads with an HMAC key kept outside the database."""
+class Leaf:
+    """A leaf just appended: what a receipt states about it."""
 
-    key: bytes
-    file: Path
-
-    @classmethod
-    def in_folder(cls, folder: Path) -> Signer:
-        """Load ``log_signing.key`` from ``folder``, creating it (0600) the first time."""
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "log_signing.key"
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            return cls(bytes.fromhex(path.read_text("ascii").strip()), folder / "checkpoints.jsonl")
-        with os.fdopen(fd, "w") as out:
-            out.write(secrets.token_hex(32))
-        return cls.in_folder(folder)
-
-    def sign(self, tree_size: int, root_hex: str, timestamp: str) -> str:
-        """HMAC-SHA256 over the canonical tree head."""
-        head = {"tree_size": tree_size, "root": root_hex, "timestamp": timestamp}
-        return hmac.new(self.key, canonical(head), hashlib.sha256).hexdigest()
-
-    def valid(self, head: dict[str, Any]) -> bool:
-        """Whether a stored head carries a good signature."""
-        try:
-            expected = self.sign(head["tree_size"], head["root"], head["timestamp"])
-            return hmac.compare_digest(expected, str(head["signature"]))
-        except (KeyError, TypeError, ValueError):
-            return False
-
-    def write(self, head: dict[str, Any]) -> None:
-        """Append a head to the checkpoint file and force it to disk."""
-        with self.file.open("a", encoding="utf-8") as out:
-            out.write(canonical(head).decode("utf-8") + "\n")
-            out.flush()
-            os.fsync(out.fileno())
-
-    def read(self) -> list[dict[str, Any]]:
-        """Every head in the checkpoint file (unparseable lines as empty heads)."""
-        if not self.file.exists():
-            return []
-        heads: list[dict[str, Any]] = []
-        for line in self.file.read_text("utf-8").splitlines():
-            try:
-                heads.append(dict(json.loads(line)))
-            except (ValueError, TypeError):
-                heads.append({})
-        return heads
+    kind: str
+    ref_id: str
+    index: int
+    leaf_hash: str
+    timestamp: str
 
 
-def make_checkpoint(
-    conn: Connection, signer: Signer, frontier: Frontier | None = None
+def log_id_of(conn: Connection) -> str:
+    """The log id revision 0004 made for this database."""
+    return str(conn.execute(select(log_info.c.log_id).where(log_info.c.id == 1)).scalar_one())
+
+
+def sign_head(
+    conn: Connection, signer: Signer, log_id: str, frontier: Frontier | None = None
 ) -> dict[str, Any]:
-    """Sign the current tree head and store it in the table (caller writes the file).
+    """Sign the current tree head and store it (the caller appends it to the file).
 
-    ``frontier`` may hold the tree over the first leaves from an earlier checkpoint:
-    it is extended with the leaves since (the log is append-only), so a checkpoint
-    reads only the new leaves instead of the whole log. It is updated in place.
+    ``frontier`` may hold the tree over the first leaves from an earlier head: it is
+    extended with the leaves since (the log is append-only), so signing reads only the
+    new leaves instead of the whole log. It is updated in place.
     """
     last = conn.execute(_LAST_LEAF).scalar_one_or_none()
     size = 0 if last is None else last + 1
@@ -229,10 +199,10 @@ def make_checkpoint(
     )
     for h in conn.execute(query).scalars():
         frontier.append(bytes.fromhex(h))
-    root_hex, stamp = frontier.root().hex(), iso(datetime.now(UTC))
-    head = {"tree_size": frontier.size, "root": root_hex, "timestamp": stamp}
-    head["signature"] = signer.sign(frontier.size, root_hex, stamp)
-    conn.execute(insert(checkpoints).values(**head))
+    root, stamp = frontier.root(), iso(datetime.now(UTC))
+    note = signer.head(log_id, frontier.size, root, stamp)
+    head = {"tree_size": frontier.size, "root": root.hex(), "timestamp": stamp, "note": note}
+    conn.execute(_insert(tree_heads), head)
     return head
 
 
@@ -241,7 +211,7 @@ class Recorder:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
-        self.sizes: list[int] = []
+        self.leaves: list[Leaf] = []
 
     def record(
         self,
@@ -257,10 +227,14 @@ class Recorder:
         if personal is not None:
             at = row["created_at"]
             commit = store_payload(self.conn, kind, row[key], personal, customer_id, at)
-        self.sizes.append(append_leaf(self.conn, kind, row[key], commit))
+        self.leaves.append(append_leaf(self.conn, kind, row[key], commit))
+
+    def leaf(self, kind: str, ref_id: str) -> Leaf | None:
+        """The leaf this transaction appended for one record, if any."""
+        return next((x for x in self.leaves if (x.kind, x.ref_id) == (kind, ref_id)), None)
 
     def crossed(self, every: int) -> bool:
         """Whether this transaction's leaves passed a multiple of ``every``."""
-        if not self.sizes or every <= 0:
+        if not self.leaves or every <= 0:
             return False
-        return self.sizes[-1] // every > (self.sizes[0] - 1) // every
+        return (self.leaves[-1].index + 1) // every > self.leaves[0].index // every

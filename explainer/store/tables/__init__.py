@@ -16,7 +16,13 @@ from explainer.store.tables.decisions import (
     idempotency_keys,
     payloads,
 )
-from explainer.store.tables.ledger import checkpoints, log_leaves
+from explainer.store.tables.ledger import (
+    LEDGER_APPEND_ONLY,
+    checkpoints,
+    log_info,
+    log_leaves,
+    tree_heads,
+)
 from explainer.store.tables.people import (
     feedback,
     link_revocations,
@@ -42,6 +48,7 @@ __all__ = [
     "AUDITOR_RECORDS",
     "AUDIT_INDEX",
     "ID",
+    "LEDGER_APPEND_ONLY",
     "RECORDS",
     "RECORD_TABLES",
     "UTCDateTime",
@@ -57,6 +64,7 @@ __all__ = [
     "feedback",
     "idempotency_keys",
     "link_revocations",
+    "log_info",
     "log_leaves",
     "login_attempts",
     "metadata",
@@ -65,6 +73,7 @@ __all__ = [
     "review_requests",
     "review_resolutions",
     "sessions",
+    "tree_heads",
     "trigger_sql",
     "users",
 ]

@@ -17,6 +17,7 @@ from pydantic.json_schema import models_json_schema
 from explainer.decision import Decision
 from explainer.schemas import MAX_TEXT, TicketIn
 from explainer.web.api.batch import BatchIn, BatchItem, BatchOut
+from explainer.web.api.log_docs import LOG_MODELS, log_paths
 
 __all__ = ["Problem", "bp", "build_document"]
 
@@ -99,7 +100,7 @@ def build_document() -> dict[str, Any]:
             "description": "Explained, auditable ticket triage. Errors are "
             "application/problem+json (RFC 9457).",
         },
-        "paths": _paths(),
+        "paths": {**_paths(), **log_paths(_json, _ref("Problem"))},
         "components": {
             "schemas": _schemas(),
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
@@ -118,6 +119,7 @@ def _schemas() -> dict[str, Any]:
         (BatchItem, "validation"),
         (BatchIn, "validation"),
         (BatchOut, "serialization"),
+        *((m, "serialization") for m in LOG_MODELS),
     ]
     _, top = models_json_schema(models, ref_template=_REF)
     schemas: dict[str, Any] = top["$defs"]

@@ -64,6 +64,27 @@ def get_proof(decision_id: str) -> Response:
     return jsonify(service().proof(decision_id))
 
 
+@bp.get("/log")
+def log() -> Response:
+    """Public: the log id, its public key and the latest signed head (a C2SP checkpoint)."""
+    return jsonify(service().log())
+
+
+@bp.get("/log/leaves")
+def log_leaves() -> Response:
+    """Public: leaf hashes ``start`` to ``end`` (exclusive, at most 1,000), for verifiers."""
+    start, end = _int_arg("start"), _int_arg("end")
+    return jsonify({"start": start, "leaf_hashes": service().log_leaves(start, end)})
+
+
+@bp.get("/log/consistency")
+def log_consistency() -> Response:
+    """Public: the RFC 6962 consistency proof between two tree sizes, for witnesses."""
+    first, second = _int_arg("first"), _int_arg("second")
+    proof = service().log_consistency(first, second)
+    return jsonify({"first": first, "second": second, "proof": proof})
+
+
 @bp.get("/models")
 @require_scope("decisions:read")
 def list_models() -> Response:
@@ -76,6 +97,20 @@ def _ticket() -> TicketIn:
         return TicketIn.model_validate(read_json("the ticket"))
     except ValidationError as exc:
         raise ValidationFailed("the ticket failed validation", errors=field_errors(exc)) from None
+
+
+_LARGEST = 2**31 - 1  # the log's indices are 32-bit integers on both databases
+
+
+def _int_arg(name: str) -> int:
+    raw = request.args.get(name, "")
+    if not (raw.isascii() and raw.isdecimal() and len(raw) <= 10 and int(raw) <= _LARGEST):
+        msg = f"must be a whole number from 0 to {_LARGEST}"
+        error = {"loc": ["query", name], "msg": msg, "type": "int_parsing"}
+        raise ValidationFailed(
+            f"the query parameter {name} is missing or not a number", errors=[error]
+        )
+    return int(raw)
 
 
 def _idempotency_key() -> str | None:

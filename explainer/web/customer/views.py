@@ -7,6 +7,7 @@ widget's JSON form; the two actions take HTML forms (with a CSRF token) or JSON.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import (
@@ -71,6 +72,18 @@ def why(token: str) -> ResponseReturnValue:
     return _page(token, view)
 
 
+@bp.get("/why/<token>/receipts.jsonl")
+def receipts(token: str) -> Response:
+    """The log's receipts for this decision and the customer's requests, one per line:
+    what ``explainer audit verify --receipts`` and docs/log.md's verifier take."""
+    view = live_view(token)
+    lines = [json.dumps(r, sort_keys=True) for r in service().customers.receipts(view)]
+    response = Response("\n".join(lines) + "\n", mimetype="application/jsonl")
+    name = f"receipts-{view.decision_id}.jsonl"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 @bp.post("/why/<token>/review")
 def review(token: str) -> ResponseReturnValue:
     """Ask a person to review the decision (one pending request at a time)."""
@@ -115,6 +128,7 @@ def _page_view(token: str, view: CustomerView) -> dict[str, Any]:
     actions = {
         "review": url_for("customer.review", token=token),
         "feedback": url_for("customer.feedback", token=token),
+        "receipts": url_for("customer.receipts", token=token),
     }
     return page_view(view.decision.wire(), view.reviews, view.feedback, actions)
 
