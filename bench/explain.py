@@ -18,10 +18,14 @@ import cProfile
 import io
 import pstats
 import sys
+import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from bench import baselines, batch, common
 from bench.report import markdown, table
@@ -30,6 +34,8 @@ from explainer.explain.decide import Decider, RedactedTicket
 from explainer.explain.grouping import Layout, group_attributions
 from explainer.model.text import join_fields
 from explainer.schemas import TicketIn
+from explainer.store.ledger.log import Leaf
+from explainer.store.ledger.signer import Signer
 from explainer.training.datasets import demo_data
 
 TARGET_MS = 1.0
@@ -120,6 +126,19 @@ def _blame(stats: pstats.Stats) -> str:
     return "Share of Decider.explain's time: " + "; ".join(parts) + "."
 
 
+def _receipt_signer() -> Callable[[int], object]:
+    """What storing a decision adds for its receipt: one Ed25519 signature and encoding."""
+    key = Ed25519PrivateKey.generate()
+    signer = Signer(key, Path(tempfile.mkdtemp(prefix="bench-log-")))
+    log_id = "explainer.log/" + "0" * 32
+
+    def sign(i: int) -> object:
+        leaf = Leaf("decision", f"dec_{i:026d}", i, f"{i:064x}", "2026-11-30T12:00:00.000000Z")
+        return signer.receipt(log_id, leaf)
+
+    return sign
+
+
 def run(sizes: Sizes, models_path: Path | None) -> dict[str, object]:
     """Measure everything; return the figures the report needs."""
     models, source = common.models(models_path, sizes.train_rows, _log)
@@ -139,6 +158,7 @@ def run(sizes: Sizes, models_path: Path | None) -> dict[str, object]:
         separate.decide(t)
     decide_separate, _ = common.timed(separate.decide, tickets[: sizes.ours])
     attr_only, _ = common.timed(lambda r: _attributions_only(decider, r), reds)
+    receipt, _ = common.timed(_receipt_signer(), range(sizes.ours))
     # Unseen tickets: a new customer's name compiles new patterns, as in service.
     redaction, _ = common.timed(RedactedTicket.of, tickets[sizes.ours : 2 * sizes.ours])
     cases = [_case(decider, t) for t in tickets[: max(sizes.partition, sizes.linear)]]
@@ -177,6 +197,7 @@ def run(sizes: Sizes, models_path: Path | None) -> dict[str, object]:
         "decide": decide,
         "decide_separate": decide_separate,
         "attr_only": attr_only,
+        "receipt": receipt,
         "redaction": redaction,
         "cases": cases,
         "results": results,

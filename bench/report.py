@@ -35,6 +35,7 @@ def _rows(f: dict[str, Any]) -> list[list[str]]:
         ),
         ("ours: attributions + grouping only (both models)", f["attr_only"]),
         ("ours: redaction only", f["redaction"]),
+        ("ours: the log receipt of a stored decision (Ed25519)", f["receipt"]),
     ):
         rows.append(
             [
@@ -99,6 +100,7 @@ def _verdicts(f: dict[str, Any]) -> list[str]:
     partition = next(r for r in f["results"] if r.name.startswith("shap Partition"))
     per_ticket = partition.timing.median_ms / ours.median_ms
     _, _, _, batch = _batch(f)
+    receipt_share = f["receipt"].median_ms / f["decide"].median_ms
     return [
         f"ours (Decider.explain) median {ours.median_ms:.3f} ms "
         f"(target <= {f['target_ms']:.0f} ms): {ok(ours.median_ms <= f['target_ms'])}"
@@ -106,6 +108,8 @@ def _verdicts(f: dict[str, Any]) -> list[str]:
         f"with redaction (Decider.decide) {f['decide'].median_ms:.3f} ms; sharing the text "
         f"blocks between the models saves "
         f"{1 - f['decide'].median_ms / f['decide_separate'].median_ms:.0%} of it",
+        f"a receipt costs {receipt_share:.1%} of Decider.decide (target <= 15%): "
+        f"{ok(receipt_share <= 0.15)}",
         f"per ticket {per_ticket:,.0f}x faster than Partition (target >= 50x): "
         f"{ok(per_ticket >= 50)}",
         f"per 1,000 tickets (exact intent attributions, batched) {batch:,.0f}x faster than "

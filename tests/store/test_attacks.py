@@ -18,18 +18,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, MetaData, Table, delete, insert, select, text, update
+from sqlalchemy import Connection, MetaData, Table, delete, insert, select, update
 from store_helpers import StoreSource
 from store_helpers import decisions as make_decisions
+from tamper_helpers import drop_every_trigger, rehash_leaves
 
 from explainer.decision import Decision
 from explainer.explain.decide import Decider
 from explainer.store import Store
 from explainer.store.ledger.ledger import Ledger
-from explainer.store.ledger.log import Frontier, iso, leaf_data, public_part
+from explainer.store.ledger.log import Frontier, iso
 from explainer.store.ledger.signer import Signer
 from explainer.store.tables import RECORDS, idempotency_keys, log_leaves, payloads, tree_heads
-from explainer.tlog import merkle, witness
+from explainer.tlog import witness
 
 pytestmark = pytest.mark.slow
 
@@ -133,23 +134,6 @@ def _edit(conn: Connection, leaf: dict[str, Any], rng: random.Random) -> None:
     conn.execute(update(table).where(table.c[key] == leaf["ref_id"]).values({column: value}))
 
 
-def _rehash(conn: Connection) -> list[bytes]:
-    """Recompute every leaf hash from the rows, as anyone can without a key."""
-    hashes = []
-    for leaf in _leaves(conn):
-        table, key = RECORDS[leaf["kind"]]
-        row = conn.execute(select(table).where(table.c[key] == leaf["ref_id"])).mappings().one()
-        data = leaf_data(
-            leaf["idx"], leaf["kind"], leaf["ref_id"], public_part(row), leaf["commitment"]
-        )
-        digest = merkle.leaf_hash(data)
-        conn.execute(
-            update(log_leaves).where(log_leaves.c.idx == leaf["idx"]).values(leaf_hash=digest.hex())
-        )
-        hashes.append(digest)
-    return hashes
-
-
 def _resign(conn: Connection, trial: Trial, hashes: list[bytes]) -> None:
     """Replace every head with one re-signed over the rewritten leaves (key in the folder)."""
     sizes = list(conn.execute(select(tree_heads.c.tree_size).order_by(tree_heads.c.id)).scalars())
@@ -196,7 +180,7 @@ def delete_after_last_head(conn: Connection, trial: Trial) -> set[str]:
 def edit_newest_and_rehash(conn: Connection, trial: Trial) -> set[str]:
     newest = next(x for x in reversed(_leaves(conn)) if x["kind"] == "decision")
     _edit(conn, newest, trial.rng)
-    _rehash(conn)
+    rehash_leaves(conn)
     return {trial.named[newest["idx"]]}
 
 
@@ -215,7 +199,7 @@ def rewrite_old_and_resign(conn: Connection, trial: Trial) -> set[str]:
     targets = [x for x in leaves if trial.named[x["idx"]]]
     old = trial.rng.choice(targets[: max(1, len(targets) // 2)])
     _edit(conn, old, trial.rng)
-    _resign(conn, trial, _rehash(conn))
+    _resign(conn, trial, rehash_leaves(conn))
     return {trial.named[old["idx"]]}
 
 
@@ -270,24 +254,13 @@ def _copy(folder: Path) -> Path:
     return copy
 
 
-def _drop_every_trigger(conn: Connection, dialect: str) -> None:
-    if dialect == "postgresql":
-        for function in ("explainer_append_only", "explainer_ledger_append_only"):
-            conn.execute(text(f"DROP FUNCTION IF EXISTS {function}() CASCADE"))
-        conn.execute(text("DROP FUNCTION IF EXISTS explainer_auditor_append_only() CASCADE"))
-        return
-    query = text("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-    for name in list(conn.execute(query).scalars()):
-        conn.execute(text(f"DROP TRIGGER {name}"))
-
-
 @pytest.mark.parametrize("attack", list(ATTACKS))
 def test_attacks_are_detected_with_receipts_and_a_witness(
     attack: str, make_store: Any, pool: list[Decision], tmp_path: Path
 ) -> None:
     store: Store = make_store(CHECKPOINT_EVERY=1000)  # heads only where the build takes them
     with store.engine.begin() as conn:
-        _drop_every_trigger(conn, store.engine.dialect.name)
+        drop_every_trigger(conn)
     reflected = MetaData()
     reflected.reflect(store.engine)
     tables = [

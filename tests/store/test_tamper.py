@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, MetaData, Table, delete, func, insert, select, text, update
 from store_helpers import decisions as make_decisions
+from tamper_helpers import drop_every_trigger
 
 from explainer.explain.decide import Decider
 from explainer.store import Store
@@ -182,17 +183,6 @@ def _truncate(conn: Connection, rng: random.Random) -> str | None:
     return None
 
 
-def _drop_every_trigger(conn: Connection, dialect: str) -> None:
-    """What an attacker with database access does first."""
-    if dialect == "postgresql":
-        for function in ("explainer_append_only", "explainer_ledger_append_only"):
-            conn.execute(text(f"DROP FUNCTION IF EXISTS {function}() CASCADE"))
-        return
-    query = text("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-    for name in list(conn.execute(query).scalars()):
-        conn.execute(text(f"DROP TRIGGER {name}"))
-
-
 def _all_tables(store: Store) -> list[Table]:
     """Every table but Alembic's, dependents first (safe to empty in this order)."""
     reflected = MetaData()
@@ -216,7 +206,7 @@ def test_every_attack_is_detected(
     store: Store = make_store(CHECKPOINT_EVERY=7)
     dialect = store.engine.dialect.name
     with store.engine.begin() as conn:
-        _drop_every_trigger(conn, dialect)
+        drop_every_trigger(conn)
     tables = _all_tables(store)
     key = store.log.signer.key
     rng = random.Random(20260101 + len(dialect))

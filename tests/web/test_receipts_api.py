@@ -10,6 +10,7 @@ from customer_helpers import csrf_of, customer_app, make
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
+from tamper_helpers import drop_every_trigger, rehash_leaves
 from web_helpers import Keys, ticket
 
 from explainer.cli.main import main
@@ -83,12 +84,12 @@ def test_the_why_page_gives_receipts_that_verify_and_catch_an_edit(
 
     # An attacker edits the decision and recomputes its leaf (triggers dropped first).
     with service.store.engine.begin() as conn:
-        for name in conn.execute(text("SELECT name FROM sqlite_master WHERE type='trigger'")):
-            conn.execute(text(f"DROP TRIGGER {name[0]}"))
+        drop_every_trigger(conn)
         conn.execute(
             text("UPDATE decisions SET intent = 'edited' WHERE id = :i"), {"i": decision_id}
         )
-    _recompute_leaves(service.store)
+    with service.store.engine.begin() as conn:
+        rehash_leaves(conn)
     assert service.store.verify_log().ok  # the database alone cannot tell
     bad = cli.invoke(main, ["audit", "verify", "--receipts", str(held)], env=env)
     assert bad.exit_code == 1
@@ -115,25 +116,3 @@ def test_witness_command_and_verify_against_it(models_dir: Path, tmp_path: Path)
     assert ok.exit_code == 0 and "2 witnessed heads" in ok.output
     assert [json.loads(x)["tree_size"] for x in out.read_text().splitlines()] == [1, 2]
     app.extensions["explainer"].close()
-
-
-def _recompute_leaves(store: object) -> None:
-    """What an attacker without the log key can do: rehash every leaf from the rows."""
-    from sqlalchemy import select, update
-
-    from explainer.store.ledger.log import leaf_data, public_part
-    from explainer.store.tables import RECORDS, log_leaves
-    from explainer.tlog import merkle as tree
-
-    engine = store.engine  # type: ignore[attr-defined]
-    with engine.begin() as conn:
-        for leaf in conn.execute(select(log_leaves)).mappings().all():
-            table, key = RECORDS[leaf["kind"]]
-            row = conn.execute(select(table).where(table.c[key] == leaf["ref_id"])).mappings().one()
-            data = leaf_data(
-                leaf["idx"], leaf["kind"], leaf["ref_id"], public_part(row), leaf["commitment"]
-            )
-            digest = tree.leaf_hash(data).hex()
-            conn.execute(
-                update(log_leaves).where(log_leaves.c.idx == leaf["idx"]).values(leaf_hash=digest)
-            )
