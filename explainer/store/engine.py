@@ -9,6 +9,8 @@ waits are bounded (``LOCK_TIMEOUT``) well below a worker's timeout.
 
 from __future__ import annotations
 
+import gc
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -68,6 +70,7 @@ def make_engine(url: str, lock_timeout: float = LOCK_TIMEOUT) -> Engine:
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(parsed, pool_pre_ping=True, execution_options={_LOCK_WAIT: lock_timeout})
+    event.listen(engine, "do_connect", _collect_zombies(engine))
     event.listen(engine, "connect", _sqlite_connect(lock_timeout))
     event.listen(engine, "begin", _sqlite_begin)
     event.listen(engine, "handle_error", _translate)
@@ -83,7 +86,30 @@ def _translate(context: ExceptionContext) -> BaseException | None:
         # Drop every pooled connection (they were opened into the same fault; a read-only
         # one even passes the ping): the next ones meet the repaired database.
         context.is_disconnect = True
+        cursor = getattr(context, "cursor", None)  # unset when connecting failed
+        if cursor is not None:
+            cursor.close()  # finalize the failed statement now (see _collect_zombies)
+        if context.engine is not None and context.dialect.name == "sqlite":
+            _ZOMBIE_RISK.add(context.engine)
     return StorageUnavailable("the database cannot take this request right now; try again")
+
+
+# SQLite keeps a connection that still has an unfinalized statement open after close()
+# (a "zombie"), and tracebacks of failed requests keep such statements alive in
+# reference cycles until the garbage collector runs. A zombie opened into a read-only
+# file keeps every later connection to that file in the process on its read-only
+# shared memory, so the service would not recover when the file is writable again.
+# Engines that met a fault collect garbage once before their next connection opens.
+_ZOMBIE_RISK: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def _collect_zombies(engine: Engine) -> Any:
+    def before_connect(*_args: Any) -> None:
+        if engine in _ZOMBIE_RISK:
+            _ZOMBIE_RISK.discard(engine)
+            gc.collect()
+
+    return before_connect
 
 
 def _sqlite_connect(lock_timeout: float) -> Any:

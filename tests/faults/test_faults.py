@@ -112,6 +112,26 @@ def test_postgres_stopped_mid_load_answers_503_then_recovers(
     _fault_then_repair(served, key, stop_then_start)
 
 
+def test_a_read_only_sqlite_file_answers_503_then_recovers(
+    serve: ServeFactory, workdir: Path
+) -> None:
+    files = lambda: sorted((workdir / "data").glob("explainer.db*"))  # noqa: E731
+
+    def chmod(mode: int) -> None:
+        for f in files():
+            f.chmod(mode)
+
+    # Read-only from the start, so the workers' connections open read-only.
+    served, key = serve(_sqlite_url(workdir), obey_file_modes=True, fault=lambda: chmod(0o444))
+
+    def writable_again() -> None:
+        _not_ready(served)
+        time.sleep(1.0)
+        chmod(0o666)  # pooled read-only connections must not linger after this
+
+    _fault_then_repair(served, key, writable_again)
+
+
 def test_a_held_sqlite_write_lock_answers_503_and_probes_stay_quick(
     serve: ServeFactory, workdir: Path
 ) -> None:
