@@ -259,3 +259,65 @@ def test_export_is_a_training_csv(app: Flask, tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert (out / "intent" / "current").exists() and (out / "priority" / "current").exists()
+
+
+HOSTILE = [
+    "first line\rsecond line",
+    "first\nsecond",
+    "first\r\nsecond",
+    "=1+1",
+    'line\r=HYPERLINK("x")',
+    '+cmd|" /C calc"!A0',
+    "@SUM(A1)",
+    "-2+3",
+    "\tindented",
+    'quote " inside, and a comma',
+    "ok\u2028separator",
+]
+
+
+def test_a_csv_export_cannot_be_split_by_any_reader(app: Flask) -> None:
+    reviewer = signed_in(app, "reviewer")
+    for i, text in enumerate(HOSTILE):
+        d = decide(app, f"Ticket {i}: {text}", text, channel="email")
+        _resolve(reviewer, d["id"], action="confirm", note=text)
+    raw = reviewer.get("/audit/reviews/export.csv").get_data(as_text=True)
+    # Python's csv module: one row per record.
+    rows = list(csv.DictReader(io.StringIO(raw, newline="")))
+    assert len(rows) == len(HOSTILE)
+    # A strict RFC 4180 reader: records end with CRLF outside quotes, every field quoted
+    # or plain, and no CR or LF inside any field at all.
+    records = raw.split("\r\n")
+    assert records[-1] == "" and len(records) == len(HOSTILE) + 2
+    for record in records[:-1]:
+        assert "\r" not in record and "\n" not in record
+        fields = _rfc4180_fields(record)
+        assert len(fields) == len(EXPORT_COLUMNS)
+        assert not any(f.startswith(("=", "+", "-", "@", "\t")) for f in fields)
+
+
+def _rfc4180_fields(record: str) -> list[str]:
+    """Split one record strictly: quoted fields may hold "" and commas, plain ones neither."""
+    fields, i = [], 0
+    while True:
+        if record.startswith('"', i):
+            end = i + 1
+            while True:
+                end = record.index('"', end)
+                if record.startswith('""', end):
+                    end += 2
+                    continue
+                break
+            fields.append(record[i + 1 : end].replace('""', '"'))
+            i = end + 1
+        else:
+            end = record.find(",", i)
+            end = len(record) if end < 0 else end
+            plain = record[i:end]
+            assert '"' not in plain, f"a quote inside an unquoted field: {record!r}"
+            fields.append(plain)
+            i = end
+        if i == len(record):
+            return fields
+        assert record[i] == ",", f"junk after a field: {record!r}"
+        i += 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -13,21 +14,30 @@ from flask import Response, stream_with_context
 __all__ = ["cell", "csv_download", "json_download"]
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")  # spreadsheet formula starters
+_LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x0b|\x0c|\x1c|\x1d|\x1e|\x85")
 
 
 def cell(value: Any) -> Any:
-    """A CSV cell: empty for None, and a leading quote before a formula starter."""
+    """A CSV cell: empty for None; text on one line (each line break becomes a space, as
+    the tokenizer reads it anyway), with a leading quote before a formula starter.
+
+    Quoting alone is not enough: readers that split lines first (and spreadsheets
+    importing "text") would start a row, and a formula, inside a cell.
+    """
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(_FORMULA):
-        return "'" + value  # a spreadsheet must not run a label or a comment as a formula
+    if isinstance(value, str):
+        value = _LINE_BREAK.sub(" ", value)
+        if value.startswith(_FORMULA):
+            return "'" + value  # a spreadsheet must not run a label or a comment as a formula
     return value
 
 
 def _csv_lines(columns: Iterable[str], rows: Iterable[Mapping[str, Any]]) -> Iterator[str]:
     columns = list(columns)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    # Every text cell quoted (numbers stay numbers), rows ended by CRLF (RFC 4180).
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC)
     writer.writerow(columns)
     for row in rows:
         writer.writerow([cell(row.get(c)) for c in columns])
