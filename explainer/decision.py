@@ -50,9 +50,11 @@ class Personal:
     """Field metadata: the value is the customer's personal data.
 
     ``erased`` is what stands in its place in the public document and after erasure.
+    ``typed`` marks free text a person typed: it is redacted before it is stored.
     """
 
     erased: Any = ERASED
+    typed: bool = False
 
 
 PersonalText = Annotated[str, Personal()]

@@ -1,9 +1,10 @@
 """What people add to a decision, as types with their personal fields marked.
 
 A customer's review request and feedback, and a reviewer's resolution, may carry text a
-person typed. Those fields carry :class:`explainer.decision.Personal`, so the store keeps
-them in the erasable payload, and erasure and the retention purge remove them, through
-the same marking as the decision's own personal fields.
+person typed. Those fields carry :class:`explainer.decision.Personal` with ``typed``, so
+they are redacted before they are stored (:func:`explainer.privacy.personal.redacted`),
+kept in the erasable payload, and removed by erasure and the retention purge, through the
+same marking as the decision's own personal fields.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from explainer.decision import Personal, Typed
 
 __all__ = ["Feedback", "Resolution", "ReviewRequest"]
 
-PersonalNote = Annotated[str | None, Personal(erased=None)]
+# Free text a person typed: redacted before it is stored, erasable afterwards.
+PersonalNote = Annotated[str | None, Personal(erased=None, typed=True)]
 
 
 class ReviewRequest(Typed):

@@ -14,8 +14,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from explainer.decision import Decision, personal_fields
+from explainer.privacy.redaction import redact
 
-__all__ = ["fill", "join", "split", "split_record"]
+__all__ = ["fill", "join", "redacted", "split", "split_record"]
 
 Path = list[str | int]
 # Derived or per-answer parts that are never stored: links and receipts are signed on the
@@ -37,6 +38,20 @@ def split(decision: Decision) -> tuple[dict[str, Any], list[list[Any]]]:
         payload.append([steps, _get(public, steps)])
         _set(public, steps, copy.copy(mark.erased))
     return public, payload
+
+
+def redacted(record: BaseModel) -> BaseModel:
+    """A copy of a person's record with every typed personal text redacted.
+
+    Whatever text field a record type marks ``typed`` goes through the one redactor, so a
+    new free-text field is covered by being marked, not by remembering to call anything.
+    """
+    changes = {
+        str(path[0]): redact(value).text
+        for path, value, mark in personal_fields(record)
+        if mark.typed and isinstance(value, str) and len(path) == 1
+    }
+    return record.model_copy(update=changes) if changes else record
 
 
 def split_record(record: BaseModel) -> tuple[dict[str, Any], dict[str, Any] | None]:

@@ -75,7 +75,9 @@ def add_feedback(
 
 
 def record_person(rec: Recorder, kind: str, made: BaseModel) -> dict[str, Any]:
-    """Store what a person added: its personal fields (by the type's marking) erasable."""
+    """Store what a person added, typed text redacted and personal fields (by the type's
+    marking) erasable; returns what was stored, so the writer sees it."""
+    made = personal.redacted(made)
     row, held = personal.split_record(made)
     customer = customer_of(rec.conn, row["decision_id"]) if held else None
     rec.record(kind, row, personal=held, customer_id=customer)

@@ -29,9 +29,12 @@ def test_bidi_controls_become_visible_without_moving_offsets() -> None:
 
 def test_review_state() -> None:
     assert review_state([]) is None
-    assert review_state([{"status": "pending"}]) == {"status": "pending", "detail": None}
-    latest = review_state([{"status": "pending"}, {"status": "reviewed", "outcome": "kept"}])
-    assert latest == {"status": "reviewed", "detail": "kept"}
+    pending = {"status": "pending", "detail": None, "comment": None}
+    assert review_state([{"status": "pending"}]) == pending
+    latest = review_state(
+        [{"status": "pending"}, {"status": "reviewed", "outcome": "kept", "comment": "[EMAIL]"}]
+    )
+    assert latest == {"status": "reviewed", "detail": "kept", "comment": "[EMAIL]"}
 
 
 def decision(**customer: Any) -> dict[str, Any]:

@@ -68,7 +68,12 @@ def review_state(reviews: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
         None,
     )
     status = str(latest.get("status") or "pending")
-    return {"status": status, "detail": visible(detail) if detail else None}
+    comment = latest.get("comment")  # as stored: personal details already replaced
+    return {
+        "status": status,
+        "detail": visible(detail) if detail else None,
+        "comment": visible(str(comment)) if comment else None,
+    }
 
 
 def page_view(
