@@ -109,7 +109,8 @@ def _counts(verb: str, counts: dict[str, Any]) -> str:
     ]
     extra = f", revoked {counts['links_revoked']} links" if "links_revoked" in counts else ""
     record = f" (logged as {counts['erasure_id']})" if counts.get("erasure_id") else ""
-    return f"{verb} {', '.join(parts)}{extra}{record}"
+    disk = f"; on disk: {counts['disk']}" if counts.get("disk") else ""
+    return f"{verb} {', '.join(parts)}{extra}{record}{disk}"
 
 
 def register(group: click.Group) -> None:

@@ -23,7 +23,15 @@ from sqlalchemy.engine import ExceptionContext
 
 from explainer.errors import StorageUnavailable
 
-__all__ = ["LOCK_TIMEOUT", "PROBE_TIMEOUT", "make_engine", "migrate", "probe_write", "writing"]
+__all__ = [
+    "LOCK_TIMEOUT",
+    "PROBE_TIMEOUT",
+    "make_engine",
+    "migrate",
+    "probe_write",
+    "scrub",
+    "writing",
+]
 
 LOCK_TIMEOUT = 5.0  # seconds a write may wait for the write lock; gunicorn's timeout is 30
 PROBE_TIMEOUT = 0.25  # seconds the readiness probe waits: it must never queue behind a lock
@@ -120,6 +128,7 @@ def _sqlite_connect(lock_timeout: float) -> Any:
             "journal_mode=WAL",
             "synchronous=FULL",
             "foreign_keys=ON",
+            "secure_delete=ON",  # erased text is overwritten, not left in free pages
             f"busy_timeout={int(lock_timeout * 1000)}",
         ):
             dbapi_connection.execute(f"PRAGMA {pragma}")
@@ -177,6 +186,29 @@ def _probe_sqlite(conn: Connection, statement: Any, ms: int) -> None:
             conn.execute(statement)
     finally:
         raw.execute(f"PRAGMA busy_timeout={restore}")
+
+
+# Tables whose rows an erasure or purge deletes (PostgreSQL vacuums them afterwards).
+_ERASED_FROM = ("payloads", "idempotency_keys")
+
+
+def scrub(engine: Engine) -> str:
+    """After an erasure: make deleted rows leave the files, as far as the database can.
+
+    SQLite deletes with ``secure_delete`` (zeros, not free pages) and then checkpoints the
+    WAL in TRUNCATE mode, so no erased byte stays in ``-wal``; a reader holding an old
+    snapshot can make it wait, which is reported rather than hidden. PostgreSQL vacuums
+    the tables, so the dead row versions are reclaimed; docs/store.md says what else may
+    hold them (WAL segments, backups, replicas).
+    """
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            busy, _, _ = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+        return "wal truncated" if busy == 0 else "wal checkpoint deferred by a reader"
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        for table in _ERASED_FROM:
+            conn.exec_driver_sql(f"VACUUM {table}")
+    return "vacuumed"
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:

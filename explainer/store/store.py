@@ -14,7 +14,7 @@ from explainer.decision import Decision, Receipt
 from explainer.oversight.query import SearchQuery
 from explainer.settings import Settings
 from explainer.store import decisions, erasure, keys, people, reports, resolutions, search
-from explainer.store.engine import make_engine, migrate, probe_write, writing
+from explainer.store.engine import make_engine, migrate, probe_write, scrub, writing
 from explainer.store.keys import ApiKey
 from explainer.store.ledger.ledger import Ledger
 from explainer.store.ledger.log import Recorder
@@ -237,14 +237,17 @@ class Store:
         return self.log.inclusion("decision", decision_id)
 
     def erase_customer(self, customer_id: str) -> dict[str, Any]:
-        """Remove a customer's personal payload, revoke their links, log the erasure."""
+        """Remove a customer's personal payload, revoke their links, log the erasure; then
+        make the removal reach the disk (``scrub``)."""
         with self.recording() as rec:
-            return erasure.erase_customer(rec, customer_id)
+            counts = erasure.erase_customer(rec, customer_id)
+        return {**counts, "disk": scrub(self.engine) if counts["erasure_id"] else None}
 
     def purge(self, now: datetime | None = None) -> dict[str, Any]:
-        """Remove personal payload older than RETENTION_DAYS; report counts."""
+        """Remove personal payload older than RETENTION_DAYS, down to the disk; counts."""
         with self.recording() as rec:
-            return erasure.purge(rec, now or datetime.now(UTC), self.retention_days)
+            counts = erasure.purge(rec, now or datetime.now(UTC), self.retention_days)
+        return {**counts, "disk": scrub(self.engine) if counts["erasure_id"] else None}
 
     def export_customer(self, customer_id: str) -> dict[str, Any]:
         """Everything held about one customer, as JSON-ready data."""
