@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, delete, select
 
 from explainer.store import decisions as decision_rows
-from explainer.store import people
+from explainer.store import people, resolutions
 from explainer.store.ids import new_id
 from explainer.store.ledger.log import Recorder, iso
 from explainer.store.tables import idempotency_keys, payloads
@@ -82,6 +82,7 @@ def export_customer(conn: Connection, customer_id: str, retention_days: int) -> 
         "retention_days": retention_days,
         "decisions": [],
         "reviews": [],
+        "resolutions": [],
         "feedback": [],
         "model_versions": [],
     }
@@ -99,7 +100,9 @@ def export_customer(conn: Connection, customer_id: str, retention_days: int) -> 
             if model:
                 models[(model["name"], model["version"])] = model
         for key, kind, items in (
-            ("reviews", "review_request", people.reviews_for(conn, decision_id)),
+            # Statuses as the console and the customer page show them (resolved, outcome).
+            ("reviews", "review_request", resolutions.reviews_with_outcomes(conn, decision_id)),
+            ("resolutions", "review_resolution", resolutions.resolutions_for(conn, decision_id)),
             ("feedback", "feedback", people.feedback_for(conn, decision_id)),
         ):
             for item in items:
