@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from explainer.decision import Personal, Typed
 
-__all__ = ["Feedback", "Resolution", "ReviewRequest"]
+__all__ = ["DataAccess", "Feedback", "Resolution", "ReviewRequest"]
 
 # Free text a person typed: redacted before it is stored, erasable afterwards.
 PersonalNote = Annotated[str | None, Personal(erased=None, typed=True)]
@@ -55,3 +55,13 @@ class Resolution(Typed):
     outcome: str
     created_at: datetime
     note: PersonalNote = None
+
+
+class DataAccess(Typed):
+    """A console user opened a decision's personal data (the customer may ask who did)."""
+
+    id: str
+    decision_id: str
+    viewer: str
+    role: str
+    created_at: datetime

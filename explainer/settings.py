@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     demo: bool = Field(False, description="Serve the /demo help centre.")
     link_max_age_days: int = Field(90, ge=1, description="How long a customer link works.")
     retention_days: int = Field(365, ge=1, description="Personal data older than this is purged.")
+    purge_every_hours: float = Field(
+        24.0, ge=0, description="explainer serve runs the purge this often (0: only by hand)."
+    )
     max_content_length: int = Field(256 * 1024, ge=1024, description="Largest request body.")
     checkpoint_every: int = Field(100, ge=1, description="Sign a tree head every N records.")
     head_interval_seconds: float = Field(

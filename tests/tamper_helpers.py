@@ -12,6 +12,7 @@ _FUNCTIONS = (
     "explainer_append_only",
     "explainer_auditor_append_only",
     "explainer_ledger_append_only",
+    "explainer_access_append_only",
 )
 
 

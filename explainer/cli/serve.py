@@ -42,6 +42,7 @@ def serve(host: str, port: int, workers: int, dev: bool) -> None:
         pass  # migrations run in the master, before any worker forks
     app = build_app(settings)
     if dev:
+        app.extensions["explainer"].start_maintenance()
         try:
             app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
         finally:
@@ -56,8 +57,9 @@ def _run_gunicorn(app: Any, bind: str, workers: int) -> None:
     from gunicorn.app.base import BaseApplication
 
     def post_fork(_server: Any, _worker: Any) -> None:
-        # Connections must never be shared across processes.
+        # Connections must never be shared across processes; threads start after the fork.
         app.extensions["explainer"].close()
+        app.extensions["explainer"].start_maintenance()
 
     def worker_exit(_server: Any, _worker: Any) -> None:
         # A clean stop signs a head over this worker's last records (a kill cannot).

@@ -13,6 +13,7 @@ from explainer.model.registry import MODEL_NAMES, load_card
 from explainer.oversight.importance import ModelImportance, importance_by_version
 from explainer.oversight.query import SearchQuery
 from explainer.oversight.report import FairnessReport
+from explainer.oversight.roles import User
 from explainer.store import VerifyResult
 from explainer.wording.review import review_outcome
 
@@ -42,6 +43,7 @@ class DecisionRecord:
     resolutions: list[dict[str, Any]]
     feedback: list[dict[str, Any]]
     proof: dict[str, Any] | None
+    accesses: list[dict[str, Any]]
 
 
 class Console:
@@ -63,11 +65,17 @@ class Console:
         """Every matching decision's summary, streamed."""
         return self._store.search_all(query)
 
-    def record(self, decision_id: str) -> DecisionRecord:
-        """One decision with its reviews, resolutions, feedback and inclusion proof."""
+    def record(self, decision_id: str, viewer: User) -> DecisionRecord:
+        """One decision with its reviews, resolutions, feedback and inclusion proof.
+
+        Opening it shows the customer's message, so unless it was erased the opening is
+        logged (who, as what, when): the one read that writes, on purpose.
+        """
         decision = self._service.find(decision_id)
         if decision is None:
             raise NotFoundError("no decision with this id")
+        if not decision.erased:
+            self._store.record_access(decision_id, viewer.username, viewer.role)
         try:
             proof: dict[str, Any] | None = self._store.inclusion_proof(decision_id)
         except ExplainerError:
@@ -79,6 +87,7 @@ class Console:
             store.resolutions_for(decision_id),
             store.feedback_for(decision_id),
             proof,
+            store.accesses_for(decision_id),
         )
 
     def card(self, name: str, version: str) -> dict[str, Any] | None:

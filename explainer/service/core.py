@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from explainer.service.admin import Admin
 from explainer.service.console import Console
 from explainer.service.customers import Customers
 from explainer.service.links import LinkSigner
+from explainer.service.maintenance import Maintenance
 from explainer.service.seeding import SeedColumns, SeedResult, seed
 from explainer.settings import Settings
 from explainer.store import ApiKey, Store
@@ -68,6 +69,7 @@ class Service:
         self.console = Console(self)
         self.admin = Admin(self.store)
         self.accounts = Accounts(self.store)
+        self._maintenance: Maintenance | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, *, models: bool = True) -> Service:
@@ -169,8 +171,18 @@ class Service:
         """Release the store's connection pool (and drop a pending head: after a fork)."""
         self.store.dispose()
 
+    def start_maintenance(self) -> Maintenance:
+        """Run the retention purge by itself in this (serving) process."""
+        if self._maintenance is None:
+            every = timedelta(hours=self.settings.purge_every_hours)
+            self._maintenance = Maintenance(self.store, every)
+            self._maintenance.start()
+        return self._maintenance
+
     def shutdown(self) -> None:
-        """A clean stop: a final signed head over this process's records, then close."""
+        """A clean stop: maintenance ends, a final signed head over this process's records."""
+        if self._maintenance is not None:
+            self._maintenance.stop()
         self.store.shutdown()
 
     def _need_models(self) -> None:

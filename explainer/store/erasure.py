@@ -84,6 +84,7 @@ def export_customer(conn: Connection, customer_id: str, retention_days: int) -> 
         "reviews": [],
         "resolutions": [],
         "feedback": [],
+        "accesses": [],
         "model_versions": [],
     }
     models: dict[tuple[str, str], dict[str, Any]] = {}
@@ -95,6 +96,7 @@ def export_customer(conn: Connection, customer_id: str, retention_days: int) -> 
         decision["personal_data_until"] = until[("decision", decision_id)]
         decision["link_revoked"] = people.link_revoked(conn, decision_id)
         out["decisions"].append(decision)
+        out["accesses"] += people.accesses_for(conn, decision_id)  # who read their message
         for name in ("intent", "priority"):
             model = (decision.get(name) or {}).get("model")
             if model:

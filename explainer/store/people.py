@@ -12,10 +12,11 @@ from sqlalchemy import Connection, Select, Table, bindparam, select
 
 from explainer.errors import NotFoundError
 from explainer.privacy import personal
-from explainer.records import Feedback, ReviewRequest
+from explainer.records import DataAccess, Feedback, ReviewRequest
 from explainer.store.ids import new_id
 from explainer.store.ledger.log import Recorder, iso
 from explainer.store.tables import (
+    data_accesses,
     decisions,
     feedback,
     link_revocations,
@@ -24,11 +25,13 @@ from explainer.store.tables import (
 )
 
 __all__ = [
+    "accesses_for",
     "add_feedback",
     "add_review",
     "customer_of",
     "feedback_for",
     "link_revoked",
+    "record_access",
     "record_person",
     "require_decision",
     "reviews_for",
@@ -72,6 +75,29 @@ def add_feedback(
         comment=comment,
     )
     return record_person(rec, "feedback", made)
+
+
+def record_access(rec: Recorder, decision_id: str, viewer: str, role: str) -> dict[str, Any]:
+    """A console user opened the decision's personal data: a log record of who and when."""
+    require_decision(rec.conn, decision_id)
+    made = DataAccess(
+        id=new_id("acc"),
+        decision_id=decision_id,
+        viewer=viewer,
+        role=role,
+        created_at=datetime.now(UTC),
+    )
+    return record_person(rec, "data_access", made)
+
+
+def accesses_for(conn: Connection, decision_id: str) -> list[dict[str, Any]]:
+    """Who opened a decision's personal data, oldest first."""
+    query = (
+        select(data_accesses)
+        .where(data_accesses.c.decision_id == decision_id)
+        .order_by(data_accesses.c.created_at)
+    )
+    return [{**dict(r), "created_at": iso(r["created_at"])} for r in conn.execute(query).mappings()]
 
 
 def record_person(rec: Recorder, kind: str, made: BaseModel) -> dict[str, Any]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, insert, select, update
 
 from explainer.decision import Decision, Receipt
 from explainer.oversight.query import SearchQuery
@@ -20,10 +20,13 @@ from explainer.store.ledger.ledger import Ledger
 from explainer.store.ledger.log import Recorder
 from explainer.store.ledger.signer import Signer
 from explainer.store.ledger.verify import VerifyResult
-from explainer.store.tables import readiness
+from explainer.store.tables import maintenance, readiness
 from explainer.tlog.keys import DEFAULT_NAME, KeyPlace, public_from_b64
 
 __all__ = ["Store"]
+
+_PURGE_ROW = maintenance.c.task == "purge"
+_LAST_PURGE = select(maintenance.c.last_run_at).where(_PURGE_ROW)
 
 
 class Store:
@@ -168,6 +171,16 @@ class Store:
             reviews = resolutions.reviews_with_outcomes(conn, decision_id)
             return decision, reviews, people.feedback_for(conn, decision_id)
 
+    def record_access(self, decision_id: str, viewer: str, role: str) -> None:
+        """Log that a console user opened a decision's personal data."""
+        with self.recording() as rec:
+            people.record_access(rec, decision_id, viewer, role)
+
+    def accesses_for(self, decision_id: str) -> list[dict[str, Any]]:
+        """Who opened a decision's personal data, oldest first."""
+        with self.engine.connect() as conn:
+            return people.accesses_for(conn, decision_id)
+
     def link_revoked(self, decision_id: str) -> bool:
         """Whether the decision's customer link has been revoked."""
         with self.engine.connect() as conn:
@@ -247,6 +260,22 @@ class Store:
         """Remove personal payload older than RETENTION_DAYS, down to the disk; counts."""
         with self.recording() as rec:
             counts = erasure.purge(rec, now or datetime.now(UTC), self.retention_days)
+        return {**counts, "disk": scrub(self.engine) if counts["erasure_id"] else None}
+
+    def purge_if_due(self, every: timedelta, now: datetime | None = None) -> dict[str, Any] | None:
+        """The retention purge, unless one ran within ``every``: under the write lock, so
+        one process runs it per interval however many ask. None when it was not due."""
+        now = now or datetime.now(UTC)
+        with self.recording() as rec:
+            last = rec.conn.execute(_LAST_PURGE).scalar_one_or_none()
+            if last is not None and now - last < every:
+                return None
+            counts = erasure.purge(rec, now, self.retention_days)
+            mark = {"task": "purge", "last_run_at": now}
+            if last is None:
+                rec.conn.execute(insert(maintenance).values(mark))
+            else:
+                rec.conn.execute(update(maintenance).where(_PURGE_ROW).values(mark))
         return {**counts, "disk": scrub(self.engine) if counts["erasure_id"] else None}
 
     def export_customer(self, customer_id: str) -> dict[str, Any]:

@@ -321,3 +321,25 @@ def _rfc4180_fields(record: str) -> list[str]:
             return fields
         assert record[i] == ",", f"junk after a field: {record!r}"
         i += 1
+
+
+def test_opening_a_customers_message_is_logged_and_exported(app: Flask) -> None:
+    made = decide(app, "Refund please", "Charged twice.", customer={"id": "C-seen"})
+    store = app.extensions["explainer"].store
+    auditor, reviewer = signed_in(app, "auditor"), signed_in(app, "reviewer")
+    assert auditor.get(f"/audit/decisions/{made['id']}").status_code == 200
+    page = reviewer.get(f"/audit/decisions/{made['id']}").get_data(as_text=True)
+    assert "auditor-user (auditor)" in page and "reviewer-user (reviewer)" in page
+    seen = store.export_customer("C-seen")["accesses"]
+    assert [(a["viewer"], a["role"]) for a in seen] == [
+        ("auditor-user", "auditor"),
+        ("reviewer-user", "reviewer"),
+    ]
+    with store.engine.connect() as conn:
+        kinds = conn.execute(select(log_leaves.c.kind)).scalars().all()
+    assert kinds.count("data_access") == 2 and store.verify_log().ok
+    store.erase_customer("C-seen")
+    auditor.get(f"/audit/decisions/{made['id']}")  # nothing personal left to open
+    with store.engine.connect() as conn:
+        kinds = conn.execute(select(log_leaves.c.kind)).scalars().all()
+    assert kinds.count("data_access") == 2

@@ -76,3 +76,15 @@ def test_page_view_counterfactual_text() -> None:
     view = page_view(decision(counterfactual=cf), [], [{"helpful": True}], {})
     assert view["counterfactual"] == cf["text"]
     assert view["feedback"] == {"given": True}
+
+
+def test_the_page_says_what_is_kept_and_for_how_long(models_dir: Any, tmp_path: Any) -> None:
+    from customer_helpers import customer_app, make
+
+    app = customer_app(models_dir, tmp_path, RETENTION_DAYS=45)
+    _, path = make(app, "Charged twice", "Please refund the second charge.")
+    page = app.test_client().get(path).get_data(as_text=True)
+    assert "for 45 days, then delete them" in page
+    widget = app.test_client().get(path, headers={"Accept": "application/json"}).get_json()
+    assert "45 days" in widget["kept"]
+    app.extensions["explainer"].close()

@@ -24,13 +24,16 @@ from explainer.store.tables.ledger import (
     tree_heads,
 )
 from explainer.store.tables.people import (
+    data_accesses,
     feedback,
     link_revocations,
     review_requests,
     review_resolutions,
 )
-from explainer.store.tables.readiness import readiness
+from explainer.store.tables.readiness import maintenance, readiness
 from explainer.store.tables.records import (
+    ACCESS_APPEND_ONLY,
+    ACCESS_FUNCTION,
     APPEND_ONLY,
     AUDITOR_APPEND_ONLY,
     AUDITOR_RECORDS,
@@ -43,6 +46,8 @@ from explainer.store.tables.records import (
 )
 
 __all__ = [
+    "ACCESS_APPEND_ONLY",
+    "ACCESS_FUNCTION",
     "APPEND_ONLY",
     "AUDITOR_APPEND_ONLY",
     "AUDITOR_RECORDS",
@@ -58,6 +63,7 @@ __all__ = [
     "auditor_drop_triggers_sql",
     "auditor_trigger_sql",
     "checkpoints",
+    "data_accesses",
     "decisions",
     "drop_triggers_sql",
     "erasures",
@@ -67,6 +73,7 @@ __all__ = [
     "log_info",
     "log_leaves",
     "login_attempts",
+    "maintenance",
     "metadata",
     "payloads",
     "readiness",

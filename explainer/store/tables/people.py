@@ -13,7 +13,13 @@ from sqlalchemy import (
 
 from explainer.store.tables.base import ID, UTCDateTime, metadata
 
-__all__ = ["feedback", "link_revocations", "review_requests", "review_resolutions"]
+__all__ = [
+    "data_accesses",
+    "feedback",
+    "link_revocations",
+    "review_requests",
+    "review_resolutions",
+]
 
 
 review_requests = Table(
@@ -55,5 +61,16 @@ review_resolutions = Table(
     Column("priority_before", String(100)),
     Column("priority_after", String(100)),
     Column("outcome", Text, nullable=False),  # the sentence the customer is shown
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+# A console user opened a decision's personal data (revision 0005): who, as what, when.
+data_accesses = Table(
+    "data_accesses",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("decision_id", String(ID), ForeignKey("decisions.id"), nullable=False, index=True),
+    Column("viewer", String(100), nullable=False),
+    Column("role", String(20), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
 )

@@ -13,6 +13,7 @@ from sqlalchemy import Table
 from explainer.store.tables.access import account_events, api_key_revocations, api_keys
 from explainer.store.tables.decisions import decisions, erasures
 from explainer.store.tables.people import (
+    data_accesses,
     feedback,
     link_revocations,
     review_requests,
@@ -20,6 +21,9 @@ from explainer.store.tables.people import (
 )
 
 __all__ = [
+    "ACCESS_APPEND_ONLY",
+    "ACCESS_FUNCTION",
+    "ACCESS_RECORDS",
     "APPEND_ONLY",
     "AUDITOR_APPEND_ONLY",
     "AUDITOR_RECORDS",
@@ -107,5 +111,10 @@ def auditor_drop_triggers_sql(dialect: str) -> list[str]:
     return drop_triggers_sql(dialect, AUDITOR_APPEND_ONLY, _FUNCTION)
 
 
+# Revision 0005: who opened a decision's personal data, with its own trigger function.
+ACCESS_RECORDS: dict[str, tuple[Table, str]] = {"data_access": (data_accesses, "id")}
+ACCESS_APPEND_ONLY = [t.name for t, _ in ACCESS_RECORDS.values()]
+ACCESS_FUNCTION = "explainer_access_append_only"
+
 # Record kind -> its table and primary-key column: every row is one log leaf.
-RECORDS: dict[str, tuple[Table, str]] = {**RECORD_TABLES, **AUDITOR_RECORDS}
+RECORDS: dict[str, tuple[Table, str]] = {**RECORD_TABLES, **AUDITOR_RECORDS, **ACCESS_RECORDS}

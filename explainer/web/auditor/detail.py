@@ -90,6 +90,7 @@ def decision_view(record: DecisionRecord, card: CardLookup) -> dict[str, Any]:
         "resolutions": record.resolutions,
         "feedback": record.feedback,
         "proof": record.proof,
+        "accesses": record.accesses,
         "item": {
             "id": decision.get("id"),
             **{m: (decision.get(m) or {}).get("label") for m in MODELS},

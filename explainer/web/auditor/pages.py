@@ -11,7 +11,7 @@ from flask import Blueprint, abort, render_template, request
 
 from explainer.errors import NotFoundError
 from explainer.oversight.query import EQUALS, REVIEW_STATES, SORTS, SearchQuery
-from explainer.web.auditor.auth import require_role
+from explainer.web.auditor.auth import current_user, require_role
 from explainer.web.auditor.detail import decision_view
 from explainer.web.context import service
 
@@ -135,8 +135,10 @@ def _options() -> dict[str, list[tuple[str, str]]]:
 def decision_page(decision_id: str) -> str:
     """One decision: explanations, charts, cards, customer text, history, proof."""
     console = service().console
+    viewer = current_user()
+    assert viewer is not None  # require_role let the request in
     try:
-        record = console.record(decision_id)
+        record = console.record(decision_id, viewer)
     except NotFoundError:
         abort(404)
     view = decision_view(record, console.card)

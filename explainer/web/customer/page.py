@@ -13,7 +13,7 @@ from typing import Any
 
 from explainer.wording.narrative import MAX_REASONS, confidence_word
 
-__all__ = ["MAX_COMMENT", "page_view", "review_state", "segments", "visible"]
+__all__ = ["MAX_COMMENT", "kept_notice", "page_view", "review_state", "segments", "visible"]
 
 MAX_COMMENT = 2_000  # characters in a review or feedback comment
 # Bidirectional embedding, override and isolate controls: invisible, yet they can
@@ -81,8 +81,12 @@ def page_view(
     reviews: Sequence[Mapping[str, Any]],
     feedback: Sequence[Mapping[str, Any]],
     actions: Mapping[str, str],
+    retention_days: int | None = None,
 ) -> dict[str, Any]:
-    """The customer-facing content of one decision: the page's context and the widget's JSON."""
+    """The customer-facing content of one decision: the page's context and the widget's JSON.
+
+    ``retention_days`` (the service's setting) words what is kept and for how long.
+    """
     customer = decision["customer"]
     details = list(customer.get("reason_details") or [])[:MAX_REASONS]
     ticket = decision["ticket"]
@@ -97,11 +101,22 @@ def page_view(
         },
         "counterfactual": visible(cf["text"]) if cf else None,
         "notice": customer["notice"],
+        "kept": kept_notice(retention_days) if retention_days else None,
         "review": review_state(reviews),
         "feedback": {"given": bool(feedback)},
         "actions": dict(actions),
         "max_comment": MAX_COMMENT,
     }
+
+
+def kept_notice(retention_days: int) -> str:
+    """What is stored about the customer, and for how long (from the retention setting)."""
+    return (
+        f"We keep your message (with personal details removed), your account details and "
+        f"anything you write here for {retention_days} days, then delete them. What the "
+        "system decided (topic, priority, model versions) stays in our tamper-evident log "
+        "without your personal data."
+    )
 
 
 def _spans(details: Iterable[Mapping[str, Any]], field: str) -> list[tuple[int, int]]:

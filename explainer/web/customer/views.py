@@ -25,7 +25,7 @@ from flask.typing import ResponseReturnValue
 
 from explainer.service.customers import CustomerView
 from explainer.web import csrf
-from explainer.web.context import service
+from explainer.web.context import service, settings
 from explainer.web.customer import widget
 from explainer.web.customer.forms import ActionError, clean_comment, read_action
 from explainer.web.customer.page import page_view
@@ -130,7 +130,8 @@ def _page_view(token: str, view: CustomerView) -> dict[str, Any]:
         "feedback": url_for("customer.feedback", token=token),
         "receipts": url_for("customer.receipts", token=token),
     }
-    return page_view(view.decision.wire(), view.reviews, view.feedback, actions)
+    retention = settings().retention_days
+    return page_view(view.decision.wire(), view.reviews, view.feedback, actions, retention)
 
 
 def _page(token: str, view: CustomerView, error: str | None = None) -> str:
