@@ -11,14 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from explainer.privacy.redaction import (
-    PLACEHOLDER_RE,
-    PLACEHOLDERS,
-    _literal_pattern,
-    _literal_stage,
-    _name_variants,
-    redact,
-)
+from explainer.privacy.names import _literal_pattern, literal_stage, name_variants
+from explainer.privacy.redaction import PLACEHOLDER_RE, PLACEHOLDERS, phone_regions, redact
 from explainer.training import fakes
 
 # --- one kind at a time ---------------------------------------------------------------
@@ -120,8 +114,6 @@ def test_ordinary_numbers_stay(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "Call 030 12345678",  # national formats outside the US need their "+" prefix
-        "Call 020 7946 0958",
         "My colleague Priya Patel also has access",  # only the customer's own name
     ],
 )
@@ -165,9 +157,9 @@ _GLUE = st.sampled_from([" ", "  ", "\t", "\n", "\u00a0", "-", ".", "+", "_", ",
 def test_name_search_agrees_with_the_pattern_rule(pieces: list[tuple[str, str]], name: str) -> None:
     # The string search is an optimisation of the documented rule, kept as a pattern.
     text = "".join(a + b for a, b in pieces)
-    variants = tuple(sorted(_name_variants(name), key=len, reverse=True))
+    variants = tuple(sorted(name_variants(name), key=len, reverse=True))
     expected = _literal_pattern(variants).subn("[NAME]", text)
-    assert _literal_stage(variants, "[NAME]")(text) == expected
+    assert literal_stage(variants, "[NAME]")(text) == expected
 
 
 def test_customer_email_is_redacted_even_if_unusual() -> None:
@@ -387,3 +379,43 @@ _CLEAN_TICKETS = [
 @pytest.mark.parametrize("text", _CLEAN_TICKETS)
 def test_ticket_without_personal_data_is_unchanged(text: str) -> None:
     assert redact(text, name="Jane Roe", email="jane@example.org").text == text
+
+
+# --- the strings that passed unredacted before (issue: privacy everywhere) ------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "kind"),
+    [
+        ("Call 020 7946 0958 after five", "en-GB", "phone"),
+        ("Appelez-moi au 06.12.34.56.78 svp", "fr", "phone"),
+        ("Rückruf bitte unter 0049 30 1234567", "de", "phone"),
+        ("Rückruf bitte unter 030 12345678", "de", "phone"),
+        ("card 4111.1111.1111.1111 was charged", None, "card"),
+        ("IBAN BE68 5390 0754 7034 please", None, "iban"),
+        ("IBAN DE89-3704-0044-0532-0130-00 please", None, "iban"),
+        ('write to "jane doe"@example.org', None, "email"),
+        ("write to jane at example dot com", None, "email"),
+        ("write to jane (at) example [dot] org", None, "email"),
+    ],
+)
+def test_hard_formats_are_redacted(text: str, language: str | None, kind: str) -> None:
+    result = redact(text, regions=phone_regions(language))
+    assert result.found[kind] == 1, result.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["JaneRoe wrote", "janeroe wrote", "Jané Roe wrote", "ＪＡＮＥ ＲＯＥ wrote", "Roé said"],
+)
+def test_name_variants_are_redacted(text: str) -> None:
+    result = redact(text, name="Jane Roe")
+    assert (result.found["name"] >= 1 and "wrote" in result.text) or "said" in result.text
+    assert "jane" not in result.text.casefold() and "roe" not in result.text.casefold()
+
+
+def test_phone_regions_follow_the_hints() -> None:
+    assert phone_regions("de-AT")[:3] == ("AT", "DE", "CH")
+    assert phone_regions("pt", "BR")[0] == "BR"
+    assert phone_regions(None) == ("US", "GB", "DE")
+    assert phone_regions("xx-zz") == ("US", "GB", "DE")

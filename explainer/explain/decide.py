@@ -22,7 +22,7 @@ from explainer.model.cards import BASELINE_TEXT
 from explainer.model.featurizer import Row
 from explainer.model.linear import LinearModel
 from explainer.model.text import join_fields, tokenize
-from explainer.privacy.redaction import redact
+from explainer.privacy.redaction import phone_regions, redact
 from explainer.schemas import TicketIn
 from explainer.wording import narrative
 
@@ -42,8 +42,9 @@ class RedactedTicket:
     def of(cls, ticket: TicketIn) -> RedactedTicket:
         """Redact personal data (and the customer's own name and e-mail) from the text."""
         c = ticket.customer
-        subject = redact(ticket.subject, name=c.name, email=c.email).text
-        body = redact(ticket.body, name=c.name, email=c.email).text
+        regions = phone_regions(ticket.language, c.region)
+        subject = redact(ticket.subject, name=c.name, email=c.email, regions=regions).text
+        body = redact(ticket.body, name=c.name, email=c.email, regions=regions).text
         return cls(subject, body, ticket.account_fields(), ticket)
 
     def as_dict(self) -> dict[str, Any]:

@@ -16,16 +16,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from types import MappingProxyType
 
 import phonenumbers
 
+from explainer.privacy.names import folded_name_stage, literal_stage, name_variants
 from explainer.privacy.validators import (
     CARD_RE,
     EMAIL_RE,
     IBAN_RE,
     IP_RE,
+    SPELLED_EMAIL_RE,
     card_span,
     iban_span,
     ip_span,
@@ -33,7 +34,7 @@ from explainer.privacy.validators import (
     whole,
 )
 
-__all__ = ["PLACEHOLDERS", "PLACEHOLDER_RE", "Redaction", "redact"]
+__all__ = ["PLACEHOLDERS", "PLACEHOLDER_RE", "Redaction", "phone_regions", "redact"]
 
 PLACEHOLDERS: Mapping[str, str] = MappingProxyType(
     {
@@ -55,7 +56,6 @@ _Finder = Callable[[str], tuple[int, int] | None]
 _DIGIT_RE = re.compile(r"\d")
 # No number the matcher accepts as VALID is shorter ("+683 4002", Niue).
 _MIN_PHONE_DIGITS = 7
-_NAME_MIN_LENGTH = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,19 +72,57 @@ class Redaction:
 
 
 _MAX_PASSES = 4
+# Where national phone formats are read from when the ticket gives no hint: the regions
+# of the languages the wording ships, and the matcher's historical default.
+_DEFAULT_REGIONS = ("US", "GB", "DE")
+_LANGUAGE_REGIONS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "en": ("US", "GB", "IE"),
+        "de": ("DE", "AT", "CH"),
+        "fr": ("FR", "BE", "CH"),
+        "es": ("ES", "MX"),
+        "pt": ("PT", "BR"),
+        "it": ("IT",),
+        "nl": ("NL", "BE"),
+    }
+)
 
 
-def redact(text: str, *, name: str | None = None, email: str | None = None) -> Redaction:
+def phone_regions(language: str | None = None, region: str | None = None) -> tuple[str, ...]:
+    """The regions whose national phone formats a ticket may use, most likely first.
+
+    ``language`` is a BCP 47 tag ("de-AT" names Austria first); ``region`` a country code
+    when the customer's record has one. Unknown hints fall back to the default regions.
+    """
+    out: list[str] = []
+    tag = (language or "").replace("_", "-").split("-")
+    for code in [*tag[1:2], region or ""]:
+        if len(code) == 2 and code.upper() in phonenumbers.SUPPORTED_REGIONS:
+            out.append(code.upper())
+    out += _LANGUAGE_REGIONS.get(tag[0].lower(), ())
+    out += _DEFAULT_REGIONS
+    return tuple(dict.fromkeys(out))
+
+
+def redact(
+    text: str,
+    *,
+    name: str | None = None,
+    email: str | None = None,
+    regions: tuple[str, ...] = _DEFAULT_REGIONS,
+) -> Redaction:
     """Replace personal data in ``text`` with placeholders from ``PLACEHOLDERS``.
 
-    ``name`` and ``email`` are the customer's own, redacted wherever they occur:
-    the full name and each part of at least three letters, case-insensitively and
-    on word boundaries. ``found`` has a count for every kind, zero included.
+    ``name`` and ``email`` are the customer's own, redacted wherever they occur: the
+    full name, each part of at least three letters, and the parts written together,
+    compared after Unicode NFKC, case folding and accent folding, on word boundaries.
+    ``regions`` (from :func:`phone_regions`) say which national phone formats to read.
+    ``found`` has a count for every kind, zero included.
     """
     found = dict.fromkeys(PLACEHOLDERS, 0)
     # A replacement can expose a value glued to the one it replaced ("a@b.orgc@d.test"),
     # so passes repeat until nothing changes: redacting twice then equals redacting once.
-    stages = _stages(name, email)
+    stages = _stages(name, email, regions)
     for _ in range(_MAX_PASSES):
         before = text
         for kind, stage in stages:
@@ -95,14 +133,18 @@ def redact(text: str, *, name: str | None = None, email: str | None = None) -> R
     return Redaction(text=text, found=found)
 
 
-def _stages(name: str | None, email: str | None) -> list[tuple[str, _Stage]]:
+def _stages(
+    name: str | None, email: str | None, regions: tuple[str, ...]
+) -> list[tuple[str, _Stage]]:
     """Return (kind, stage) in the order that keeps overlapping patterns apart."""
     stages: list[tuple[str, _Stage]] = []
     if email and "@" in email:  # a stray "x" would otherwise redact every lone "x"
-        stages.append(("email", _literal_stage((email.strip(),), PLACEHOLDERS["email"])))
+        stages.append(("email", literal_stage((email.strip(),), PLACEHOLDERS["email"])))
     stages += _PATTERN_STAGES
-    if name and (variants := _name_variants(name)):
-        stages.append(("name", _literal_stage(variants, PLACEHOLDERS["name"])))
+    stages.append(("phone", _phone_stage(regions)))
+    if name and (variants := name_variants(name)):
+        stages.append(("name", literal_stage(variants, PLACEHOLDERS["name"])))
+        stages.append(("name", folded_name_stage(variants, PLACEHOLDERS["name"])))
     return stages
 
 
@@ -143,113 +185,35 @@ def _pattern_stage(pattern: re.Pattern[str], finder: _Finder, placeholder: str) 
     return stage
 
 
-def _literal_stage(values: tuple[str, ...], placeholder: str) -> _Stage:
-    """Build a stage replacing whole-word, case-insensitive occurrences of ``values``.
-
-    Longest first, so a full name becomes one placeholder rather than one per part;
-    parts may be spaced any way but not across lines, which keeps the layout intact.
-    Matched by plain string search: every ticket brings a new customer's name, and
-    compiling a pattern for it cost more than the rest of redaction together.
-    """
-    ordered = [v.lower().split() for v in sorted(values, key=len, reverse=True)]
-    ordered = [parts for parts in ordered if parts]
-    firsts = {parts[0] for parts in ordered}
+def _phone_stage(regions: tuple[str, ...]) -> _Stage:
+    """Replace phone numbers: national formats of ``regions``, and any international one."""
 
     def stage(text: str) -> tuple[str, int]:
-        folded = text.lower()
-        if not any(f in folded for f in firsts):
-            return text, 0
-        if len(folded) != len(text):  # lower() moved offsets ("İ"): rare, take the regex
-            return _literal_pattern(tuple(" ".join(p) for p in ordered)).subn(placeholder, text)
+        if len(_DIGIT_RE.findall(text)) < _MIN_PHONE_DIGITS:
+            return text, 0  # the matcher is pure Python and slow; most stretches skip it
+        spans: list[tuple[int, int]] = []
+        for region in regions:
+            # VALID (not POSSIBLE) leniency: POSSIBLE takes "order 1234567" for a number.
+            found = phonenumbers.PhoneNumberMatcher(
+                text, region, leniency=phonenumbers.Leniency.VALID
+            )
+            spans += filter(None, map(phone_span, found))
         pieces: list[str] = []
         done = count = 0
-        for start, end in _literal_spans(folded, ordered):
-            pieces += [text[done:start], placeholder]
+        for start, end in sorted(spans, key=lambda s: (s[0], -s[1])):
+            if start < done:
+                continue  # another region read the same number
+            pieces += [text[done:start], PLACEHOLDERS["phone"]]
             done, count = end, count + 1
         return "".join([*pieces, text[done:]]), count
 
     return stage
 
 
-def _literal_spans(folded: str, ordered: list[list[str]]) -> list[tuple[int, int]]:
-    """Leftmost, non-overlapping whole-word matches; at one start the earlier value wins."""
-    found: list[tuple[int, int, int]] = []
-    for rank, parts in enumerate(ordered):
-        i = folded.find(parts[0])
-        while i >= 0:
-            end = _literal_end(folded, i, parts)
-            if end is not None:
-                found.append((i, rank, end))
-            i = folded.find(parts[0], i + 1)
-    spans: list[tuple[int, int]] = []
-    for start, _, end in sorted(found):
-        if not spans or start >= spans[-1][1]:
-            spans.append((start, end))
-    return spans
-
-
-def _literal_end(folded: str, i: int, parts: list[str]) -> int | None:
-    """Where ``parts`` matched at ``i`` end, when the match stands as whole words."""
-    if i > 0 and _joins_left(folded[i - 1]):
-        return None
-    pos, n = i + len(parts[0]), len(folded)
-    for part in parts[1:]:
-        gap = pos
-        while pos < n and folded[pos] in _INLINE_SPACE:
-            pos += 1
-        if pos == gap or not folded.startswith(part, pos):
-            return None
-        pos += len(part)
-    if pos < n:
-        after = folded[pos]
-        if after.isalnum() or after in "_-":
-            return None
-        if after == "." and pos + 1 < n and (folded[pos + 1].isalnum() or folded[pos + 1] == "_"):
-            return None
-    return pos
-
-
-def _joins_left(c: str) -> bool:
-    return c.isalnum() or c in "_.+-"
-
-
-# Whitespace that is not a line break: what may separate the parts of a name.
-_INLINE_SPACE = frozenset(c for c in map(chr, range(0x3000 + 1)) if c.isspace() and c not in "\r\n")
-
-
-@lru_cache(maxsize=256)
-def _literal_pattern(values: tuple[str, ...]) -> re.Pattern[str]:
-    """The same rule as a regular expression, for text whose case folding moves offsets."""
-    alternatives = "|".join(r"[^\S\r\n]+".join(map(re.escape, v.split())) for v in values)
-    return re.compile(rf"(?<![\w.+-])(?:{alternatives})(?![\w-]|\.\w)", re.IGNORECASE)
-
-
-def _name_variants(name: str) -> tuple[str, ...]:
-    """Return the full name and its parts (also hyphen parts) of at least three letters."""
-    parts = name.split()
-    pieces = parts + [p for part in parts if "-" in part for p in part.split("-")]
-    variants = {" ".join(parts), *pieces}
-    return tuple(v for v in variants if len(v) >= _NAME_MIN_LENGTH)
-
-
-def _phone_stage(text: str) -> tuple[str, int]:
-    """Replace phone numbers: US national formats and any ``+`` international number."""
-    if len(_DIGIT_RE.findall(text)) < _MIN_PHONE_DIGITS:
-        return text, 0  # the matcher is pure Python and slow; most stretches skip it
-    # VALID (not POSSIBLE) leniency: POSSIBLE also takes "order 1234567" for a number.
-    matcher = phonenumbers.PhoneNumberMatcher(text, "US", leniency=phonenumbers.Leniency.VALID)
-    pieces: list[str] = []
-    done = count = 0
-    for start, end in filter(None, map(phone_span, matcher)):
-        pieces += [text[done:start], PLACEHOLDERS["phone"]]
-        done, count = end, count + 1
-    return "".join([*pieces, text[done:]]), count
-
-
 _PATTERN_STAGES: list[tuple[str, _Stage]] = [
     ("email", _pattern_stage(EMAIL_RE, whole, PLACEHOLDERS["email"])),
+    ("email", _pattern_stage(SPELLED_EMAIL_RE, whole, PLACEHOLDERS["email"])),
     ("iban", _pattern_stage(IBAN_RE, iban_span, PLACEHOLDERS["iban"])),
     ("card", _pattern_stage(CARD_RE, card_span, PLACEHOLDERS["card"])),
     ("ip", _pattern_stage(IP_RE, ip_span, PLACEHOLDERS["ip"])),
-    ("phone", _phone_stage),
 ]

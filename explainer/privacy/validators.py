@@ -20,6 +20,7 @@ __all__ = [
     "EMAIL_RE",
     "IBAN_RE",
     "IP_RE",
+    "SPELLED_EMAIL_RE",
     "card_span",
     "iban_span",
     "ip_span",
@@ -28,12 +29,25 @@ __all__ = [
 ]
 
 # Lookbehinds anchor every candidate at a token start, which keeps scanning linear.
-EMAIL_RE = re.compile(r"(?<![\w.+%-])[\w.+%-]+@(?:[\w-]+\.)+[^\W\d_]{2,}(?![\w-])")
-# Compact or spaced; greedy, so it may swallow following words that the finder trims.
-IBAN_RE = re.compile(r"(?<!\w)[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}(?!\w)", re.IGNORECASE)
+EMAIL_RE = re.compile(
+    r'(?:(?<![\w.+%-])[\w.+%-]+|"[^"\r\n@]{1,64}")@(?:[\w-]+\.)+[^\W\d_]{2,}(?![\w-])'
+)
+# Spelled out to dodge filters: "jane (at) example.com", "jane at example dot com". A
+# bare " at " needs a spelled " dot " after it, or "bought it at shop.com" would match.
+_BRACKET_AT = r"\s*[\(\[\{<]\s*at\s*[\)\]\}>]\s*"
+_DOT = r"(?:\s*[\(\[\{<]\s*dot\s*[\)\]\}>]\s*|\s+dot\s+)"
+_SEP = rf"(?:{_DOT}|\.)"
+_LOCAL = r"(?<![\w.+-])[\w.+-]+"
+_TLD = r"[^\W\d_]{2,6}(?![\w-])"
+SPELLED_EMAIL_RE = re.compile(
+    rf"{_LOCAL}{_BRACKET_AT}[\w-]+(?:{_SEP}[\w-]+)*{_SEP}{_TLD}"
+    rf"|{_LOCAL}\s+at\s+[\w-]+(?:{_SEP}[\w-]+)*{_DOT}[\w-]+(?:\.[\w-]+)*(?<=[^\W\d_]{{2}})(?![\w-])",
+    re.IGNORECASE,
+)
+IBAN_RE = re.compile(r"(?<!\w)[A-Z]{2}\d{2}(?:[ .-]?[A-Z0-9]){11,30}(?!\w)", re.IGNORECASE)
 # 13-19 digits with single separators; a leading "+" marks a phone number instead.
 # Candidates are this loose on purpose: _card_grouping decides what looks like a card.
-CARD_RE = re.compile(r"(?<![\w+])\d(?:[ -]?\d){12,18}(?!\w)")
+CARD_RE = re.compile(r"(?<![\w+.])\d(?:[ .-]?\d){12,18}(?!\w|\.\d)")
 # Hex groups and colons, optionally ending in an embedded IPv4 ("::ffff:192.0.2.1").
 _IPV6 = (
     r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}"
@@ -43,7 +57,7 @@ _IPV6 = (
 _IPV4 = r"(?<![\w.])(?<![Vv]ersion )(?:\d{1,3}\.){3}\d{1,3}(?!\w|\.\d)"
 IP_RE = re.compile(f"{_IPV6}|{_IPV4}")
 _DIGIT_RE = re.compile(r"\d")
-_SEPARATOR_RE = re.compile(r"[ -]")
+_SEPARATOR_RE = re.compile(r"[ .-]")
 _DIGITS_RE = re.compile(r"\d+")
 # Real card numbers start with 2-6 (Mastercard, Amex/Diners/JCB, Visa, Mastercard, Discover).
 _CARD_FIRST_DIGITS = frozenset("23456")
@@ -73,10 +87,11 @@ def iban_span(candidate: str) -> tuple[int, int] | None:
     length = _IBAN_LENGTHS.get(candidate[:2].upper())
     end = len(candidate)
     while length and end > 0:
-        compact_length = end - candidate.count(" ", 0, end)
+        compact_length = end - sum(candidate.count(c, 0, end) for c in " .-")
         if compact_length == length:
-            return (0, end) if iban.is_valid(candidate[:end]) else None
-        end = candidate.rfind(" ", 0, end)
+            # The ISO 13616 checksum only: national bank-code tables go stale.
+            return (0, end) if iban.is_valid(candidate[:end], check_country=False) else None
+        end = max(candidate.rfind(c, 0, end) for c in " .-")
     return None
 
 
@@ -137,8 +152,9 @@ def phone_span(match: phonenumbers.PhoneNumberMatch) -> tuple[int, int] | None:
         unbracketed = raw[1:].lstrip()
         start, raw = start + len(raw) - len(unbracketed), unbracketed
     # VALID alone reads year-prefixed IDs ("case 2024-000481") as US numbers in area
-    # 202; written nationally, a number starts with its 3-digit area code or a "1".
+    # 202; written nationally, a number starts with an area code of one to three digits
+    # (bracketed or not), the trunk prefix 0, or internationally with + or 00.
     groups = _DIGITS_RE.findall(raw)
-    if raw[0] in "+＋" or len(groups) == 1 or len(groups[0]) in (1, 3):
+    if raw[0] in "+＋0(（" or len(groups) == 1 or len(groups[0]) <= 3:
         return start, match.end
     return None

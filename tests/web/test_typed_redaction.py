@@ -4,7 +4,9 @@ it is stored, by the one redactor, and the writer sees what was kept."""
 from __future__ import annotations
 
 import json
+import logging
 
+import pytest
 from auditor_helpers import signed_in
 from customer_helpers import csrf_of
 from flask import Flask
@@ -41,7 +43,10 @@ def test_every_typed_field_is_marked_for_the_redactor() -> None:
         assert marks and marks[0].typed, (record.__name__, field)
 
 
-def test_comments_and_notes_are_stored_redacted(app: Flask, keys: Keys) -> None:
+def test_comments_and_notes_are_stored_redacted(
+    app: Flask, keys: Keys, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
     client = app.test_client()
     made = client.post(
         "/api/v1/decisions", json=ticket(customer={"id": "C-7"}), headers=keys.both
@@ -65,6 +70,7 @@ def test_comments_and_notes_are_stored_redacted(app: Flask, keys: Keys) -> None:
         .get(f"/audit/decisions/{made['id']}")
         .get_data(as_text=True),
         "export": json.dumps(service.admin.export_customer("C-7")),
+        "log": caplog.text,
     }
     for where, text in answers.items():
         for kind, value in SECRETS.items():
