@@ -12,10 +12,16 @@ __all__ = ["create_app"]
 
 
 class _Nothing:
-    """Stands in for the service ``explainer serve``'s post_fork hook closes."""
+    """Stands in for the service ``explainer serve``'s worker hooks call."""
 
     def close(self) -> None:
         """Nothing to release."""
+
+    def start_maintenance(self) -> None:
+        """No purge to run."""
+
+    def shutdown(self) -> None:
+        """Nothing to sign or stop."""
 
 
 def create_app() -> Flask:

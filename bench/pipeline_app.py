@@ -49,6 +49,13 @@ class _Db:
         """Drop inherited pooled connections."""
         self.engine.dispose()
 
+    def start_maintenance(self) -> None:
+        """No purge to run."""
+
+    def shutdown(self) -> None:
+        """Close, as on a clean stop."""
+        self.engine.dispose()
+
 
 def _frame(ticket: dict[str, Any], columns: list[str]) -> pd.DataFrame:
     customer = ticket.get("customer") or {}
