@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, insert, select, update
@@ -21,7 +20,6 @@ from explainer.store.ledger.log import Recorder
 from explainer.store.ledger.signer import Signer
 from explainer.store.ledger.verify import VerifyResult
 from explainer.store.tables import maintenance, readiness
-from explainer.tlog.keys import DEFAULT_NAME, KeyPlace, public_from_b64
 
 __all__ = ["Store"]
 
@@ -49,11 +47,7 @@ class Store:
     def from_settings(cls, settings: Settings) -> Store:
         """The database, log key and cadences the settings name (the key's place checked)."""
         engine = make_engine(settings.database_url, settings.lock_timeout_seconds)
-        signer = Signer(
-            _key_place(settings).settle(),
-            settings.instance_path,
-            [public_from_b64(k) for k in settings.log_previous_keys],
-        )
+        signer = Signer.from_settings(settings)
         every, interval = settings.checkpoint_every, settings.head_interval_seconds
         return cls(engine, signer, every, settings.retention_days, interval)
 
@@ -282,18 +276,3 @@ class Store:
         """Everything held about one customer, as JSON-ready data."""
         with self.engine.connect() as conn:
             return erasure.export_customer(conn, customer_id, self.retention_days)
-
-
-def _key_place(settings: Settings) -> KeyPlace:
-    folders = [settings.instance_path]
-    if settings.database_url.startswith("sqlite:///"):
-        database = settings.database_url.removeprefix("sqlite:///").split("?")[0]
-        if database and database != ":memory:":
-            folders.append(Path(database).parent)
-    configured = settings.log_key_file
-    return KeyPlace(
-        path=configured or settings.instance_path / DEFAULT_NAME,
-        configured=configured is not None,
-        production=settings.env == "production",
-        data_folders=tuple(folders),
-    )

@@ -124,3 +124,23 @@ def _both_verify(shared: Path, urls: list[str], ten: list[Decision]) -> None:
     finally:
         for store in stores:
             store.dispose()
+
+
+def test_production_refuses_a_log_key_beside_the_data(tmp_path: Path) -> None:
+    from explainer.errors import ConfigurationError
+
+    base = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db' / 'x.db'}", "ENV": "production"}
+    base["INSTANCE_PATH"] = str(tmp_path / "var")
+    with pytest.raises(ConfigurationError, match="required in production"):
+        Store.from_settings(Settings.load(base))
+    inside = tmp_path / "db" / "log.pem"  # beside the SQLite file is the data too
+    with pytest.raises(ConfigurationError, match="inside the data folder"):
+        Store.from_settings(Settings.load({**base, "LOG_KEY_FILE": str(inside)}))
+    away = tmp_path / "keys" / "log.pem"
+    with pytest.raises(ConfigurationError, match="audit keygen"):
+        Store.from_settings(Settings.load({**base, "LOG_KEY_FILE": str(away)}))
+    from explainer.tlog.keys import create_key
+
+    create_key(away)
+    store = Store.from_settings(Settings.load({**base, "LOG_KEY_FILE": str(away)}))
+    store.dispose()

@@ -15,8 +15,10 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from explainer.settings import Settings
 from explainer.store.ledger.log import Leaf, canonical
 from explainer.tlog import notes
+from explainer.tlog.keys import DEFAULT_NAME, KeyPlace, public_from_b64
 
 __all__ = ["Signer"]
 
@@ -41,6 +43,12 @@ class Signer:
         self.public_keys = [key.public_key(), *(previous or [])]
         legacy = folder / "log_signing.key"
         self.legacy = bytes.fromhex(legacy.read_text("ascii").strip()) if legacy.exists() else None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Signer:
+        """The key the settings name (its place checked), the data folder, retired keys."""
+        previous = [public_from_b64(k) for k in settings.log_previous_keys]
+        return cls(_key_place(settings).settle(), settings.instance_path, previous)
 
     def receipt(self, log_id: str, leaf: Leaf) -> dict[str, Any]:
         """The signed receipt of one leaf."""
@@ -83,3 +91,18 @@ class Signer:
         body = {k: head.get(k) for k in ("tree_size", "root", "timestamp")}
         expected = hmac.new(self.legacy, canonical(body), hashlib.sha256).hexdigest()
         return hmac.compare_digest(expected, str(head.get("signature")))
+
+
+def _key_place(settings: Settings) -> KeyPlace:
+    folders = [settings.instance_path]
+    if settings.database_url.startswith("sqlite:///"):
+        database = settings.database_url.removeprefix("sqlite:///").split("?")[0]
+        if database and database != ":memory:":
+            folders.append(Path(database).parent)
+    configured = settings.log_key_file
+    return KeyPlace(
+        path=configured or settings.instance_path / DEFAULT_NAME,
+        configured=configured is not None,
+        production=settings.env == "production",
+        data_folders=tuple(folders),
+    )
