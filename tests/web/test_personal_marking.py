@@ -16,13 +16,11 @@ from auditor_helpers import signed_in
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import inspect, select
-from web_helpers import Keys
+from web_helpers import Keys, everything_stored
 
 from explainer.decision import Decision, Personal, personal_fields
 from explainer.records import Feedback, Resolution, ReviewRequest
 from explainer.schemas import TicketIn
-from explainer.store.tables import metadata
 
 WORDS = [
     "refund", "invoice", "login", "password", "crash", "error", "cancel", "plan", "urgent",
@@ -60,17 +58,6 @@ def _held(export: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in export.items() if k != "customer_id"}  # the question, echoed
 
 
-def _everything_stored(app: Flask) -> str:
-    engine = app.extensions["explainer"].store.engine
-    with engine.connect() as conn:
-        return "\n".join(
-            repr(tuple(row))
-            for name in inspect(engine).get_table_names()
-            if name in metadata.tables
-            for row in conn.execute(select(metadata.tables[name]))
-        )
-
-
 @settings(
     max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -101,7 +88,7 @@ def test_no_canary_survives_erasure(app: Flask, keys: Keys, words: list[str], cu
     service.admin.erase_customer(str(decision.ticket.customer.id))  # a canary too
 
     answers = {
-        "stored rows": _everything_stored(app),
+        "stored rows": everything_stored(app),
         "API": app.test_client()
         .get(f"/api/v1/decisions/{decision_id}", headers=keys.read)
         .get_data(as_text=True),

@@ -10,12 +10,10 @@ import pytest
 from auditor_helpers import signed_in
 from customer_helpers import csrf_of
 from flask import Flask
-from sqlalchemy import inspect, select
-from web_helpers import Keys, ticket
+from web_helpers import Keys, everything_stored, ticket
 
 from explainer.decision import Personal
 from explainer.records import Feedback, Resolution, ReviewRequest
-from explainer.store.tables import metadata
 
 SECRETS = {
     "email": "jane.roe@example.org",
@@ -24,17 +22,6 @@ SECRETS = {
     "iban": "DE89 3704 0044 0532 0130 00",
 }
 TYPED = "Call me on {phone} or write to {email}; card {card}, IBAN {iban}.".format(**SECRETS)
-
-
-def _stored(app: Flask) -> str:
-    engine = app.extensions["explainer"].store.engine
-    with engine.connect() as conn:
-        return "\n".join(
-            repr(tuple(row))
-            for name in inspect(engine).get_table_names()
-            if name in metadata.tables
-            for row in conn.execute(select(metadata.tables[name]))
-        )
 
 
 def test_every_typed_field_is_marked_for_the_redactor() -> None:
@@ -64,7 +51,7 @@ def test_comments_and_notes_are_stored_redacted(
     after = client.get(path).get_data(as_text=True)
     assert "Your note, as we keep it" in after and "[EMAIL]" in after
     answers = {
-        "stored rows": _stored(app),
+        "stored rows": everything_stored(app),
         "customer page": after,
         "console": signed_in(app, "auditor")
         .get(f"/audit/decisions/{made['id']}")

@@ -57,3 +57,19 @@ def ticket(**overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+def everything_stored(app: Any) -> str:
+    """Every row of every table of the app's store, as text (for leak checks)."""
+    from sqlalchemy import inspect, select
+
+    from explainer.store.tables import metadata
+
+    engine = app.extensions["explainer"].store.engine
+    with engine.connect() as conn:
+        return "\n".join(
+            repr(tuple(row))
+            for name in inspect(engine).get_table_names()
+            if name in metadata.tables
+            for row in conn.execute(select(metadata.tables[name]))
+        )
