@@ -46,7 +46,7 @@ def api_key(config: dict[str, Any]) -> str:
     store = Store.from_settings(Settings.load(config))
     try:
         store.upgrade()
-        plaintext, _ = store.create_api_key("bench", ["decisions:write", "decisions:read"])
+        plaintext, _ = store.api_keys.create("bench", ["decisions:write", "decisions:read"])
     finally:
         store.dispose()
     return plaintext

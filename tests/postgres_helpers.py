@@ -18,7 +18,13 @@ from contextlib import contextmanager
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import SQLAlchemyError
 
-__all__ = ["DEFAULT_POSTGRES_URL", "fresh_schema", "postgres_unavailable", "postgres_url_for_tests"]
+__all__ = [
+    "DEFAULT_POSTGRES_URL",
+    "fresh_schema",
+    "postgres_unavailable",
+    "postgres_url_for_tests",
+    "reachable_postgres_url",
+]
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -40,6 +46,19 @@ def postgres_unavailable(url: str) -> str | None:
     finally:
         engine.dispose()
     return None
+
+
+def reachable_postgres_url() -> str:
+    """The test server's URL; skip the test when it is unreachable, but fail under CI."""
+    import pytest
+
+    url = postgres_url_for_tests()
+    reason = postgres_unavailable(url)
+    if reason is not None:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"{reason} (required under CI)")
+        pytest.skip(reason)
+    return url
 
 
 @contextmanager

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import click
 
 from explainer.cli.context import serviced
+from explainer.cli.formats import Duration, table_text
 from explainer.schemas import SCOPES
 from explainer.service.admin import Admin
 
@@ -18,8 +20,9 @@ __all__ = ["register"]
 
 
 def _run(action: Callable[[Admin], Any]) -> Any:
-    """Run ``action`` on the service's admin door; domain errors exit with code 2."""
-    with serviced() as service:
+    """Run ``action`` on the service's admin door (migrating first, so a fresh database
+    works); domain errors exit with code 2."""
+    with serviced(upgrade=True) as service:
         return action(service.admin)
 
 
@@ -44,11 +47,32 @@ def keys() -> None:
 @keys.command("create")
 @click.option("--name", required=True, help="Who or what the key is for.")
 @click.option("--scope", "scopes", multiple=True, required=True, type=click.Choice(sorted(SCOPES)))
-def keys_create(name: str, scopes: tuple[str, ...]) -> None:
+@click.option(
+    "--expires-in",
+    type=Duration(),
+    help="Stop accepting the key after this long, e.g. 90d or 12h (default: never).",
+)
+def keys_create(name: str, scopes: tuple[str, ...], expires_in: timedelta | None) -> None:
     """Create a key; the key itself is printed alone on the last line (shown once)."""
-    plaintext, key_id = _run(lambda s: s.create_api_key(name, list(scopes)))
-    click.echo(f"created key {key_id} ({', '.join(scopes)}); store it now, it is not kept:")
+    expires = None if expires_in is None else datetime.now(UTC) + expires_in
+    plaintext, key_id = _run(lambda s: s.create_api_key(name, list(scopes), expires))
+    until = "" if expires is None else f", expires {expires:%Y-%m-%d %H:%M} UTC"
+    click.echo(f"created key {key_id} ({', '.join(scopes)}{until}); store it now, it is not kept:")
     click.echo(plaintext)
+
+
+@keys.command("list")
+@click.option("--json", "as_json", is_flag=True, help="One JSON document instead of a table.")
+def keys_list(as_json: bool) -> None:
+    """Every key: id, name, scopes, created, expires, last used, revoked (never the key)."""
+    found = _run(lambda s: s.list_api_keys())
+    if as_json:
+        click.echo(json.dumps(found, indent=2, default=_when))
+        return
+    if not found:
+        click.echo("no API keys yet; make one with `explainer keys create`", err=True)
+        return
+    click.echo(table_text(_KEY_COLUMNS, [_key_cells(k) for k in found]))
 
 
 @keys.command("revoke")
@@ -64,6 +88,16 @@ def keys_revoke(key_id: str) -> None:
 @click.group("links")
 def links() -> None:
     """Customer links."""
+
+
+@links.command("reissue")
+@click.argument("decision_id")
+def links_reissue(decision_id: str) -> None:
+    """Revoke the live customer link (if any) and print a new one, valid from now."""
+    with serviced(upgrade=True) as service:
+        url = service.reissue_link(decision_id, actor="cli")
+    click.echo(f"reissued the link of {decision_id}; earlier links no longer open:", err=True)
+    click.echo(url)
 
 
 @links.command("revoke")
@@ -111,6 +145,31 @@ def _counts(verb: str, counts: dict[str, Any]) -> str:
     record = f" (logged as {counts['erasure_id']})" if counts.get("erasure_id") else ""
     disk = f"; on disk: {counts['disk']}" if counts.get("disk") else ""
     return f"{verb} {', '.join(parts)}{extra}{record}{disk}"
+
+
+_KEY_COLUMNS = ("id", "name", "scopes", "created", "expires", "last used", "state")
+
+
+def _when(value: Any) -> str:
+    return value.isoformat() if isinstance(value, datetime) else str(value)
+
+
+def _minute(value: datetime | None, empty: str) -> str:
+    return empty if value is None else f"{value:%Y-%m-%d %H:%M}"
+
+
+def _key_cells(key: dict[str, Any]) -> list[str]:
+    expired = key["expires_at"] is not None and key["expires_at"] <= datetime.now(UTC)
+    state = "revoked" if key["revoked_at"] else "expired" if expired else "active"
+    return [
+        key["id"],
+        key["name"],
+        ",".join(key["scopes"]),
+        _minute(key["created_at"], "-"),
+        _minute(key["expires_at"], "never"),
+        _minute(key["last_used_at"], "never"),
+        state,
+    ]
 
 
 def register(group: click.Group) -> None:

@@ -38,6 +38,9 @@ class SearchQuery:
     confidence_min: float | None = None
     confidence_max: float | None = None
     review: str | None = None
+    # Exact look-ups a support lead starts from: the helpdesk's ticket id, the customer id.
+    ticket_id: str | None = None
+    customer_id: str | None = None
     sort: str = "created_at"
     descending: bool = True
     page: int = 1

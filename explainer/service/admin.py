@@ -21,13 +21,19 @@ class Admin:
         """Apply migrations up to the newest revision."""
         self._store.upgrade()
 
-    def create_api_key(self, name: str, scopes: list[str]) -> tuple[str, str]:
-        """A new key as ``(plaintext, key_id)``; only its hash is kept."""
-        return self._store.create_api_key(name, scopes)
+    def create_api_key(
+        self, name: str, scopes: list[str], expires_at: datetime | None = None
+    ) -> tuple[str, str]:
+        """A new key as ``(plaintext, key_id)``, optionally expiring; only its hash is kept."""
+        return self._store.api_keys.create(name, scopes, expires_at)
 
     def revoke_api_key(self, key_id: str) -> bool:
         """Revoke a key; False when unknown or already revoked."""
-        return self._store.revoke_api_key(key_id)
+        return self._store.api_keys.revoke(key_id)
+
+    def list_api_keys(self) -> list[dict[str, Any]]:
+        """Every key: id, name, scopes, created, expires, last used, revoked."""
+        return self._store.api_keys.listing()
 
     def revoke_link(self, decision_id: str) -> None:
         """Revoke one decision's customer link (a logged record)."""

@@ -75,7 +75,7 @@ class Console:
         if decision is None:
             raise NotFoundError("no decision with this id")
         if not decision.erased:
-            self._store.record_access(decision_id, viewer.username, viewer.role)
+            self._store.record_accesses([decision_id], viewer.username, viewer.role)
         try:
             proof: dict[str, Any] | None = self._store.inclusion_proof(decision_id)
         except ExplainerError:
@@ -101,9 +101,35 @@ class Console:
         """Recompute the tamper-evident log now."""
         return self._store.verify_log()
 
-    def review_queue(self, page: int, per_page: int) -> tuple[list[dict[str, Any]], int]:
-        """One page of the queue: open customer requests first, then decisions to check."""
-        return self._store.review_queue(per_page, (page - 1) * per_page)
+    def review_queue(
+        self, page: int, per_page: int, viewer: User
+    ) -> tuple[list[dict[str, Any]], int]:
+        """One page of the queue: open customer requests first, then decisions to check.
+
+        Each card carries what a reviewer judges by (the redacted message, the customer's
+        comments, the labels' display names), so showing a page is logged like opening
+        each of its decisions that still holds personal data.
+        """
+        rows, total = self._store.review_queue(per_page, (page - 1) * per_page)
+        cards = [self._queue_card(row) for row in rows]
+        shown = [c["id"] for c in cards if not c["erased"]]
+        if shown:
+            self._store.record_accesses(shown, viewer.username, viewer.role)
+        return cards, total
+
+    def _queue_card(self, row: dict[str, Any]) -> dict[str, Any]:
+        decision = self._service.find(row["id"])
+        assert decision is not None  # the queue lists stored decisions only
+        asked = self._store.reviews_for(row["id"])
+        return {
+            **row,
+            "erased": decision.erased,
+            "subject": decision.ticket.subject,
+            "body": decision.ticket.body,
+            "intent_display": decision.intent.display if decision.intent else row["intent"],
+            "priority_display": decision.priority.display if decision.priority else row["priority"],
+            "comments": [(r["created_at"], r["comment"]) for r in asked if r.get("comment")],
+        }
 
     def resolve(
         self, decision_id: str, reviewer: str, labels: Mapping[str, str | None], note: str | None

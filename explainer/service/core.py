@@ -129,7 +129,11 @@ class Service:
         if decision is None:
             raise NotFoundError("no decision with this id")
         receipt = Receipt.model_validate(self.store.receipt("decision", decision_id))
-        return self.with_links(decision).model_copy(update={"receipt": receipt})
+        link = self.store.link_state(decision_id)
+        if link.issued_at is None:
+            return self.with_links(decision).model_copy(update={"receipt": receipt})
+        url = self.why_url(decision_id, link.issued_at.isoformat(), link.generation)
+        return decision.model_copy(update={"links": Links(why=url), "receipt": receipt})
 
     def log(self) -> dict[str, Any]:
         """What anyone may know of the log: its id, public key and latest signed head."""
@@ -150,13 +154,21 @@ class Service:
 
     def authenticate(self, plaintext: str) -> ApiKey | None:
         """The API key a bearer token names, or None."""
-        return self.store.authenticate(plaintext)
+        return self.store.api_keys.authenticate(plaintext)
 
-    def why_url(self, decision_id: str, created_at: str | None = None) -> str:
+    def why_url(self, decision_id: str, created_at: str | None = None, generation: int = 0) -> str:
         """The signed customer link for one decision; it expires counting from ``created_at``."""
         base = self.settings.public_url.rstrip("/")
         issued = datetime.fromisoformat(created_at).timestamp() if created_at else None
-        return f"{base}/why/{self.signer.token(decision_id, issued)}"
+        return f"{base}/why/{self.signer.token(decision_id, issued, generation)}"
+
+    def reissue_link(self, decision_id: str, actor: str) -> str:
+        """Revoke the decision's live link and return a new one, valid from now."""
+        if self.find(decision_id) is None:
+            raise NotFoundError(f"no decision {decision_id}")
+        link = self.store.reissue_link(decision_id, actor)
+        assert link.issued_at is not None  # a reissue always has its moment
+        return self.why_url(decision_id, link.issued_at.isoformat(), link.generation)
 
     def with_links(self, decision: Decision) -> Decision:
         """A copy of ``decision`` with ``links.why`` filled in."""

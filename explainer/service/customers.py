@@ -38,9 +38,12 @@ class Customers:
 
     def view(self, token: str) -> CustomerView | None:
         """The decision a live link names; None when the link is wrong, expired or revoked."""
-        decision_id = self._signer.decision_id(token) if len(token) <= _MAX_TOKEN else None
-        found = self._store.customer_view(decision_id) if decision_id else None
-        if decision_id is None or found is None or found[0].id != decision_id:
+        named = self._signer.read(token) if len(token) <= _MAX_TOKEN else None
+        if named is None:
+            return None
+        decision_id, generation = named
+        found = self._store.customer_view(decision_id, generation)
+        if found is None or found[0].id != decision_id:
             return None
         return CustomerView(decision_id, *found)
 

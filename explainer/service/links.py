@@ -3,8 +3,9 @@
 HMAC-SHA256 through itsdangerous with a purpose-bound salt. The token carries the
 decision id and when the link was issued (the decision's creation time), so the
 same decision always gets the same link and its lifetime counts from the decision,
-not from the latest fetch. Revocation is checked against the store by the caller:
-a revoked, tampered, expired or unknown token all end in the same plain 404.
+not from the latest fetch. A reissued link (after a revocation) also carries its
+generation and counts from the reissue. Revocation is checked against the store by
+the caller: a revoked, tampered, expired or unknown token all end in the same 404.
 """
 
 from __future__ import annotations
@@ -29,21 +30,31 @@ class LinkSigner:
         )
         self._max_age = max_age_days * 86_400
 
-    def token(self, decision_id: str, issued_at: float | None = None) -> str:
+    def token(self, decision_id: str, issued_at: float | None = None, generation: int = 0) -> str:
         """A token for ``decision_id`` issued at ``issued_at`` (epoch seconds; now by default)."""
         issued = int(time.time() if issued_at is None else issued_at)
-        return str(self._s.dumps([decision_id, issued]))
+        # The first generation keeps the two-item form, so links already sent still work.
+        value = [decision_id, issued] if generation == 0 else [decision_id, issued, generation]
+        return str(self._s.dumps(value))
 
-    def decision_id(self, token: str) -> str | None:
-        """The decision a valid, unexpired token names; None otherwise."""
+    def read(self, token: str) -> tuple[str, int] | None:
+        """``(decision id, generation)`` of a valid, unexpired token; None otherwise."""
         try:
             value = self._s.loads(token)
         except (BadSignature, ValueError, TypeError):
             return None
-        if not (isinstance(value, list) and len(value) == 2):
+        if not (isinstance(value, list) and len(value) in (2, 3)):
             return None
-        decision_id, issued = value
-        if not isinstance(decision_id, str) or not isinstance(issued, int):
+        decision_id, issued, *rest = value
+        generation = rest[0] if rest else 0
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (issued, generation)):
+            return None
+        if not isinstance(decision_id, str) or generation < 0:
             return None
         age = time.time() - issued
-        return decision_id if -_CLOCK_SKEW <= age <= self._max_age else None
+        return (decision_id, generation) if -_CLOCK_SKEW <= age <= self._max_age else None
+
+    def decision_id(self, token: str) -> str | None:
+        """The decision a valid, unexpired token names; None otherwise."""
+        found = self.read(token)
+        return None if found is None else found[0]

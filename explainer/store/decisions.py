@@ -34,7 +34,14 @@ def save(
     stored = decision.model_copy(update={"id": new_id("dec"), "links": None})
     public, payload = personal.split(stored)
     row = _summary(stored, public, api_key_id)
-    rec.record("decision", row, personal=payload, customer_id=stored.ticket.customer.id)
+    ticket = stored.ticket
+    rec.record(
+        "decision",
+        row,
+        personal=payload,
+        customer_id=ticket.customer.id,
+        ticket_id=ticket.ticket_id,
+    )
     if idempotency_key is not None:
         rec.conn.execute(
             _REMEMBER,

@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, delete, select
 
+from explainer.store import customer_links, people, resolutions
 from explainer.store import decisions as decision_rows
-from explainer.store import people, resolutions
 from explainer.store.ids import new_id
 from explainer.store.ledger.log import Recorder, iso
 from explainer.store.tables import idempotency_keys, payloads
@@ -23,7 +23,7 @@ def erase_customer(rec: Recorder, customer_id: str) -> dict[str, Any]:
     where = payloads.c.customer_id == customer_id
     refs = _refs(rec.conn, select(payloads.c.kind, payloads.c.ref_id).where(where))
     decision_ids = [ref_id for kind, ref_id in refs if kind == "decision"]
-    revoked = sum(people.revoke_link(rec, d) for d in decision_ids)
+    revoked = sum(customer_links.revoke_link(rec, d) for d in decision_ids)
     counts = _erase(rec, refs, "customer")
     if decision_ids:
         rec.conn.execute(
@@ -94,7 +94,7 @@ def export_customer(conn: Connection, customer_id: str, retention_days: int) -> 
         decision = found.wire()
         decision.pop("links", None)
         decision["personal_data_until"] = until[("decision", decision_id)]
-        decision["link_revoked"] = people.link_revoked(conn, decision_id)
+        decision["link_revoked"] = customer_links.link_revoked(conn, decision_id)
         out["decisions"].append(decision)
         out["accesses"] += people.accesses_for(conn, decision_id)  # who read their message
         for name in ("intent", "priority"):

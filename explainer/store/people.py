@@ -1,4 +1,4 @@
-"""What a person adds to a decision: review requests, feedback, link revocations."""
+"""What a person adds to a decision: review requests, feedback, openings by the console."""
 
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from explainer.store.tables import (
     data_accesses,
     decisions,
     feedback,
-    link_revocations,
     payloads,
     review_requests,
 )
@@ -30,12 +29,10 @@ __all__ = [
     "add_review",
     "customer_of",
     "feedback_for",
-    "link_revoked",
     "record_access",
     "record_person",
     "require_decision",
     "reviews_for",
-    "revoke_link",
 ]
 
 
@@ -141,25 +138,3 @@ def _comments_query(table: Table, kind: str) -> Select[Any]:
         .where(table.c.decision_id == bindparam("decision_id"))
         .order_by(table.c.created_at, table.c.id)
     )
-
-
-def revoke_link(rec: Recorder, decision_id: str) -> bool:
-    """Record that the decision's customer link is revoked; False if it already was."""
-    require_decision(rec.conn, decision_id)
-    if link_revoked(rec.conn, decision_id):
-        return False
-    now = datetime.now(UTC)
-    rec.record(
-        "link_revocation", {"id": new_id("lrv"), "decision_id": decision_id, "created_at": now}
-    )
-    return True
-
-
-def link_revoked(conn: Connection, decision_id: str) -> bool:
-    """Whether a revocation is on record for the decision's link."""
-    return conn.execute(_REVOKED, {"decision_id": decision_id}).first() is not None
-
-
-_REVOKED = select(link_revocations.c.id).where(
-    link_revocations.c.decision_id == bindparam("decision_id")
-)

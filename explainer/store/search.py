@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, exists, func, or_, select
 
 from explainer.oversight.query import EQUALS, SORTS, SUMMARY_COLUMNS, SearchQuery
-from explainer.store.ledger.log import iso
+from explainer.store.ledger.log import iso, ticket_hash
 from explainer.store.resolutions import decision_column, open_request
-from explainer.store.tables import decisions, review_requests, review_resolutions
+from explainer.store.tables import decisions, payloads, review_requests, review_resolutions
 
 __all__ = ["search"]
 
@@ -50,7 +50,21 @@ def _conditions(q: SearchQuery, sqlite: bool) -> list[Any]:
     if q.confidence_max is not None:
         conds.append(conf <= q.confidence_max)
     conds.extend(_review_condition(q.review))
+    conds.extend(_lookups(q))
     return conds
+
+
+def _lookups(q: SearchQuery) -> list[Any]:
+    """Exact matches on the payload's indexed ticket hash and customer id (gone on erasure)."""
+    conds: list[Any] = []
+    if q.ticket_id is not None:
+        conds.append(payloads.c.ticket_hash == ticket_hash(q.ticket_id))
+    if q.customer_id is not None:
+        conds.append(payloads.c.customer_id == q.customer_id)
+    if not conds:
+        return []
+    refs = select(payloads.c.ref_id).where(payloads.c.kind == "decision", *conds)
+    return [_D.c.id.in_(refs)]
 
 
 def _review_condition(state: str | None) -> list[Any]:

@@ -12,9 +12,10 @@ from sqlalchemy import Engine, insert, select, update
 from explainer.decision import Decision, Receipt
 from explainer.oversight.query import SearchQuery
 from explainer.settings import Settings
-from explainer.store import decisions, erasure, keys, people, reports, resolutions, search
+from explainer.store import customer_links, decisions, erasure, people, reports, resolutions, search
+from explainer.store.customer_links import LinkState
 from explainer.store.engine import make_engine, migrate, probe_write, scrub, writing
-from explainer.store.keys import ApiKey
+from explainer.store.key_ring import ApiKeys
 from explainer.store.ledger.ledger import Ledger
 from explainer.store.ledger.log import Recorder
 from explainer.store.ledger.signer import Signer
@@ -42,6 +43,7 @@ class Store:
         self.checkpoint_every = checkpoint_every
         self.retention_days = retention_days
         self.log = Ledger(engine, signer, head_interval)
+        self.api_keys = ApiKeys(engine, self.recording)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Store:
@@ -110,22 +112,6 @@ class Store:
         with self.engine.connect() as conn:
             return decisions.get(conn, decision_id)
 
-    # API keys
-    def create_api_key(self, name: str, scopes: list[str]) -> tuple[str, str]:
-        """A new key as ``(plaintext, key_id)``; only its hash is kept."""
-        with self.recording() as rec:
-            return keys.create(rec, name, scopes)
-
-    def revoke_api_key(self, key_id: str) -> bool:
-        """Revoke a key; False when unknown or already revoked."""
-        with self.recording() as rec:
-            return keys.revoke(rec, key_id)
-
-    def authenticate(self, plaintext: str) -> ApiKey | None:
-        """The key for a bearer token, or None."""
-        with self.engine.connect() as conn:
-            return keys.authenticate(conn, plaintext)
-
     # what a person adds
     def add_review_request(self, decision_id: str, comment: str | None) -> dict[str, Any]:
         """Record a request for human review; NotFoundError for an unknown decision."""
@@ -151,24 +137,35 @@ class Store:
     def revoke_link(self, decision_id: str) -> None:
         """Revoke the decision's customer link (a logged record; repeats are no-ops)."""
         with self.recording() as rec:
-            people.revoke_link(rec, decision_id)
+            customer_links.revoke_link(rec, decision_id)
+
+    def reissue_link(self, decision_id: str, actor: str) -> LinkState:
+        """Revoke the live link and issue the next one (a logged record); its state."""
+        with self.recording() as rec:
+            return customer_links.reissue_link(rec, decision_id, actor)
+
+    def link_state(self, decision_id: str) -> LinkState:
+        """The decision link's generation, when it was reissued, whether it is live."""
+        with self.engine.connect() as conn:
+            return customer_links.link_state(conn, decision_id)
 
     def customer_view(
-        self, decision_id: str
+        self, decision_id: str, generation: int = 0
     ) -> tuple[Decision, list[dict[str, Any]], list[dict[str, Any]]] | None:
         """What the customer page shows, read over one connection: the decision, its
         review requests (with outcomes) and feedback; None when unknown or revoked."""
         with self.engine.connect() as conn:
             decision = decisions.get(conn, decision_id)
-            if decision is None or people.link_revoked(conn, decision_id):
+            if decision is None or customer_links.link_revoked(conn, decision_id, generation):
                 return None
             reviews = resolutions.reviews_with_outcomes(conn, decision_id)
             return decision, reviews, people.feedback_for(conn, decision_id)
 
-    def record_access(self, decision_id: str, viewer: str, role: str) -> None:
-        """Log that a console user opened a decision's personal data."""
+    def record_accesses(self, decision_ids: Iterable[str], viewer: str, role: str) -> None:
+        """Log that a console user was shown these decisions' personal data (one write)."""
         with self.recording() as rec:
-            people.record_access(rec, decision_id, viewer, role)
+            for decision_id in decision_ids:
+                people.record_access(rec, decision_id, viewer, role)
 
     def accesses_for(self, decision_id: str) -> list[dict[str, Any]]:
         """Who opened a decision's personal data, oldest first."""
@@ -178,7 +175,7 @@ class Store:
     def link_revoked(self, decision_id: str) -> bool:
         """Whether the decision's customer link has been revoked."""
         with self.engine.connect() as conn:
-            return people.link_revoked(conn, decision_id)
+            return customer_links.link_revoked(conn, decision_id)
 
     # the console's reads and a reviewer's resolution
     def search(self, query: SearchQuery) -> tuple[list[dict[str, Any]], int]:

@@ -51,6 +51,7 @@ def main(database_url: str, instance: str, models: str) -> None:
         "erased": [d["id"] for d in made[:3]],
         "reasons": {d["id"]: d["customer"]["reasons"] for d in made[3:]},
         "reviewed": first,
+        "tickets": {d["id"]: d["ticket"].get("ticket_id") for d in made[3:]},
     }
     print(json.dumps(out))
 

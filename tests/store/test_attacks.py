@@ -81,7 +81,7 @@ def _build(trial: Trial, pool: list[Decision], tables: list[Table]) -> None:
             made = store.add_feedback(rng.choice(decided), rng.random() < 0.5, None)
             _hold(trial, "feedback", str(made["id"]))
         else:
-            store.create_api_key("k", ["decisions:read"])  # an operator's record: no receipt
+            store.api_keys.create("k", ["decisions:read"])  # an operator's record: no receipt
             trial.named[len(trial.named)] = ""
         if len(trial.named) == snap_at:
             store.checkpoint()

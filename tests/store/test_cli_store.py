@@ -37,7 +37,7 @@ def test_cli_round(env: dict[str, str], decider: Any) -> None:
         )
     )
     try:
-        api_key = store.authenticate(key)
+        api_key = store.api_keys.authenticate(key)
         assert api_key is not None and api_key.scopes == {"decisions:write"}
         ticket = TicketIn.model_validate({"body": "refund me", "customer": {"id": "C-CLI"}})
         decision, _ = store.save_decision(decider.decide(ticket))

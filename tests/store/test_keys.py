@@ -11,9 +11,9 @@ from explainer.store.tables import api_keys
 
 
 def test_create_authenticate_revoke(store: Store) -> None:
-    plaintext, key_id = store.create_api_key("ci", ["decisions:write", "decisions:read"])
+    plaintext, key_id = store.api_keys.create("ci", ["decisions:write", "decisions:read"])
     assert plaintext.startswith(f"exk_{key_id}_") and len(plaintext) >= 4 + 26 + 1 + 43
-    assert store.authenticate(plaintext) == ApiKey(
+    assert store.api_keys.authenticate(plaintext) == ApiKey(
         key_id, "ci", frozenset({"decisions:write", "decisions:read"})
     )
     with store.engine.connect() as conn:
@@ -21,9 +21,9 @@ def test_create_authenticate_revoke(store: Store) -> None:
     assert plaintext not in repr(dict(stored)) and plaintext.split("_", 2)[2] not in repr(
         dict(stored)
     )
-    assert store.revoke_api_key(key_id)
-    assert not store.revoke_api_key(key_id)
-    assert store.authenticate(plaintext) is None
+    assert store.api_keys.revoke(key_id)
+    assert not store.api_keys.revoke(key_id)
+    assert store.api_keys.authenticate(plaintext) is None
     assert store.verify_log().tree_size == 2
 
 
@@ -32,18 +32,18 @@ def test_create_authenticate_revoke(store: Store) -> None:
     ["", "exk_", "Bearer x", "exk_" + "A" * 26, "exk_" + "A" * 26 + "xyz", "nope_" + "A" * 60],
 )
 def test_malformed_keys(store: Store, bad: str) -> None:
-    assert store.authenticate(bad) is None
+    assert store.api_keys.authenticate(bad) is None
 
 
 def test_tampered_secret_is_refused(store: Store) -> None:
-    plaintext, _ = store.create_api_key("ci", ["admin"])
+    plaintext, _ = store.api_keys.create("ci", ["admin"])
     flipped = plaintext[:-1] + ("A" if plaintext[-1] != "A" else "B")
-    assert store.authenticate(flipped) is None
-    assert not store.revoke_api_key("unknown")
+    assert store.api_keys.authenticate(flipped) is None
+    assert not store.api_keys.revoke("unknown")
 
 
 def test_unknown_scope(store: Store) -> None:
     with pytest.raises(ValidationFailed):
-        store.create_api_key("ci", ["decisions:delete"])
+        store.api_keys.create("ci", ["decisions:delete"])
     with pytest.raises(ValidationFailed):
-        store.create_api_key("ci", [])
+        store.api_keys.create("ci", [])

@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from explainer.cli import main
+from explainer.oversight.query import SearchQuery
 from explainer.schemas import TicketIn
 from explainer.web.app import build_app
 
@@ -91,6 +92,12 @@ def test_a_previous_release_store_upgrades_and_keeps_verifying(
             assert decision.erased is (decision_id in made["erased"])
             if not decision.erased:
                 assert decision.customer.reasons == made["reasons"][decision_id]
+        # Revision 0006 filled the ticket-id look-up for what the old release stored.
+        ticketed = {t: d for d, t in made["tickets"].items() if t}
+        assert ticketed
+        for ticket_id, decision_id in ticketed.items():
+            rows, _ = service.console.search(SearchQuery(ticket_id=ticket_id))
+            assert [r["id"] for r in rows] == [decision_id]
         reviews = service.store.reviews_for(made["reviewed"])
         assert [r["status"] for r in reviews] == ["resolved"]
         old = made["ids"][5]

@@ -54,9 +54,9 @@ def _build(store: Store, rng: random.Random, pool: list[dict[str, Any]]) -> None
         elif roll < 0.83:
             store.revoke_link(rng.choice(made))
         elif roll < 0.93:
-            keys.append(store.create_api_key("k", ["decisions:read"])[1])
+            keys.append(store.api_keys.create("k", ["decisions:read"])[1])
         elif keys:
-            store.revoke_api_key(keys.pop())
+            store.api_keys.revoke(keys.pop())
         else:
             store.purge()  # nothing is old: no record; keeps the path exercised
     if rng.random() < 0.3:

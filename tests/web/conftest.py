@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from postgres_helpers import fresh_schema, postgres_unavailable, postgres_url_for_tests
-from web_helpers import IN_CI, Keys, app_config
+from postgres_helpers import fresh_schema, reachable_postgres_url
+from web_helpers import Keys, app_config
 
 from explainer.web.app import build_app
 
@@ -17,13 +17,7 @@ from explainer.web.app import build_app
 @pytest.fixture(scope="session")
 def web_postgres_url() -> str:
     """The PostgreSQL server URL; skip when unreachable, but fail under CI."""
-    url = postgres_url_for_tests()
-    reason = postgres_unavailable(url)
-    if reason is not None:
-        if IN_CI:
-            pytest.fail(f"{reason} (required under CI)")
-        pytest.skip(reason)
-    return url
+    return reachable_postgres_url()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -58,7 +52,7 @@ def keys(app: Flask) -> Keys:
     store = app.extensions["explainer"].store
 
     def bearer(*scopes: str) -> dict[str, str]:
-        plaintext, _ = store.create_api_key("test " + "+".join(scopes), list(scopes))
+        plaintext, _ = store.api_keys.create("test " + "+".join(scopes), list(scopes))
         return {"Authorization": f"Bearer {plaintext}"}
 
     return Keys(

@@ -129,7 +129,7 @@ def world(models_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     app = console_app(f"sqlite:///{tmp / 'db.sqlite'}", models_dir, tmp, DEMO=True)
     decision = decide(app, "Can't log in", "My password is wrong", customer={"id": "C-1"})
     store = app.extensions["explainer"].store
-    keys = {s: store.create_api_key(f"matrix {s}", [s])[0] for s in SCOPES}
+    keys = {s: store.api_keys.create(f"matrix {s}", [s])[0] for s in SCOPES}
     for role in ROLES:
         accounts(app).create_user(role, PASSWORD, role, actor="test")
     yield {"app": app, "decision": decision, "keys": keys}

@@ -186,10 +186,10 @@ def test_keys_in_query_or_cookie_are_ignored(client: FlaskClient, keys: Keys) ->
 
 def test_revoked_key_is_401(app: Flask, client: FlaskClient) -> None:
     store = app.extensions["explainer"].store
-    plaintext, key_id = store.create_api_key("temp", ["decisions:read"])
+    plaintext, key_id = store.api_keys.create("temp", ["decisions:read"])
     headers = {"Authorization": f"Bearer {plaintext}"}
     assert client.get("/api/v1/models", headers=headers).status_code == 200
-    store.revoke_api_key(key_id)
+    store.api_keys.revoke(key_id)
     assert client.get("/api/v1/models", headers=headers).status_code == 401
 
 

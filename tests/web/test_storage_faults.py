@@ -26,7 +26,7 @@ def sqlite_app(models_dir: Path, tmp_path: Path, clean_env: None) -> Iterator[Fl
 
 
 def _bearer(app: Flask) -> dict[str, str]:
-    plaintext, _ = app.extensions["explainer"].store.create_api_key("t", ["decisions:write"])
+    plaintext, _ = app.extensions["explainer"].store.api_keys.create("t", ["decisions:write"])
     return {"Authorization": f"Bearer {plaintext}"}
 
 

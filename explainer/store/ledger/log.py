@@ -50,6 +50,7 @@ __all__ = [
     "record_time",
     "sign_head",
     "store_payload",
+    "ticket_hash",
 ]
 
 NO_COMMITMENT = "none"
@@ -85,7 +86,13 @@ def leaf_data(index: int, kind: str, ref_id: str, public: dict[str, Any], commit
 
 
 def store_payload(
-    conn: Connection, kind: str, ref_id: str, data: Any, customer_id: str | None, at: datetime
+    conn: Connection,
+    kind: str,
+    ref_id: str,
+    data: Any,
+    customer_id: str | None,
+    at: datetime,
+    ticket_id: str | None = None,
 ) -> str:
     """Insert an erasable payload with a fresh salt; return its commitment."""
     row: dict[str, Any] = {
@@ -95,9 +102,15 @@ def store_payload(
         "created_at": at,
         "salt": secrets.token_hex(32),
         "data": canonical(data).decode("utf-8"),
+        "ticket_hash": None if ticket_id is None else ticket_hash(ticket_id),
     }
     conn.execute(_insert(payloads), row)
     return commitment(row["salt"], row)
+
+
+def ticket_hash(ticket_id: str) -> str:
+    """The look-up key of a helpdesk ticket id (kept with, and erased with, its payload)."""
+    return hashlib.sha256(ticket_id.encode("utf-8")).hexdigest()
 
 
 def append_leaf(conn: Connection, kind: str, ref_id: str, commit: str) -> Leaf:
@@ -219,6 +232,7 @@ class Recorder:
         row: dict[str, Any],
         personal: Any = None,
         customer_id: str | None = None,
+        ticket_id: str | None = None,
     ) -> None:
         """Store one record; ``personal`` (if not None) goes to the erasable payload table."""
         table, key = RECORDS[kind]
@@ -226,7 +240,7 @@ class Recorder:
         commit = NO_COMMITMENT
         if personal is not None:
             at = row["created_at"]
-            commit = store_payload(self.conn, kind, row[key], personal, customer_id, at)
+            commit = store_payload(self.conn, kind, row[key], personal, customer_id, at, ticket_id)
         self.leaves.append(append_leaf(self.conn, kind, row[key], commit))
 
     def leaf(self, kind: str, ref_id: str) -> Leaf | None:

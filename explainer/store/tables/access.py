@@ -1,7 +1,8 @@
 """Who may use the service: API keys, console users, their sessions and sign-in attempts.
 
 ``users``, ``sessions`` and ``login_attempts`` are working state and stay mutable;
-keys, revocations and ``account_events`` are records of the log."""
+keys, revocations, expiries and ``account_events`` are records of the log;
+``api_key_uses`` is working state."""
 
 from __future__ import annotations
 
@@ -21,7 +22,9 @@ from explainer.store.tables.base import ID, UTCDateTime, metadata
 
 __all__ = [
     "account_events",
+    "api_key_expiries",
     "api_key_revocations",
+    "api_key_uses",
     "api_keys",
     "login_attempts",
     "sessions",
@@ -44,6 +47,24 @@ api_key_revocations = Table(
     metadata,
     Column("key_id", String(ID), ForeignKey("api_keys.id"), primary_key=True),
     Column("created_at", UTCDateTime, nullable=False),
+)
+
+# Revision 0006: an expiry set when a key is made (a record of the log, like the key).
+api_key_expiries = Table(
+    "api_key_expiries",
+    metadata,
+    Column("key_id", String(ID), ForeignKey("api_keys.id"), primary_key=True),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+# When each key last authenticated: working state, written at most once a minute a key
+# per process (so ``keys list`` can say which keys are idle), never a log record.
+api_key_uses = Table(
+    "api_key_uses",
+    metadata,
+    Column("key_id", String(ID), ForeignKey("api_keys.id"), primary_key=True),
+    Column("last_used_at", UTCDateTime, nullable=False),
 )
 
 users = Table(

@@ -48,6 +48,9 @@ payloads = Table(
     Column("created_at", UTCDateTime, nullable=False, index=True),
     Column("salt", String(64), nullable=False),
     Column("data", Text, nullable=False),
+    # Revision 0006: SHA-256 of the helpdesk's ticket id, for the console's exact look-up.
+    # It lives and goes with the payload; the commitment does not cover it.
+    Column("ticket_hash", String(64), index=True),
 )
 
 idempotency_keys = Table(

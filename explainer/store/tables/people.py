@@ -6,6 +6,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     ForeignKey,
+    Integer,
     String,
     Table,
     Text,
@@ -16,6 +17,7 @@ from explainer.store.tables.base import ID, UTCDateTime, metadata
 __all__ = [
     "data_accesses",
     "feedback",
+    "link_reissues",
     "link_revocations",
     "review_requests",
     "review_resolutions",
@@ -45,6 +47,18 @@ link_revocations = Table(
     metadata,
     Column("id", String(ID), primary_key=True),
     Column("decision_id", String(ID), ForeignKey("decisions.id"), nullable=False, index=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+# Revision 0006: a new customer link after a revocation. The count of revocations at
+# issue is the link's generation; a revocation ends the current one.
+link_reissues = Table(
+    "link_reissues",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("decision_id", String(ID), ForeignKey("decisions.id"), nullable=False, index=True),
+    Column("generation", Integer, nullable=False),
+    Column("actor", String(100), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
 )
 

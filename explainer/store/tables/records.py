@@ -10,11 +10,17 @@ from collections.abc import Sequence
 
 from sqlalchemy import Table
 
-from explainer.store.tables.access import account_events, api_key_revocations, api_keys
+from explainer.store.tables.access import (
+    account_events,
+    api_key_expiries,
+    api_key_revocations,
+    api_keys,
+)
 from explainer.store.tables.decisions import decisions, erasures
 from explainer.store.tables.people import (
     data_accesses,
     feedback,
+    link_reissues,
     link_revocations,
     review_requests,
     review_resolutions,
@@ -27,6 +33,9 @@ __all__ = [
     "APPEND_ONLY",
     "AUDITOR_APPEND_ONLY",
     "AUDITOR_RECORDS",
+    "OPERATOR_APPEND_ONLY",
+    "OPERATOR_FUNCTION",
+    "OPERATOR_RECORDS",
     "RECORDS",
     "RECORD_TABLES",
     "auditor_drop_triggers_sql",
@@ -116,5 +125,18 @@ ACCESS_RECORDS: dict[str, tuple[Table, str]] = {"data_access": (data_accesses, "
 ACCESS_APPEND_ONLY = [t.name for t, _ in ACCESS_RECORDS.values()]
 ACCESS_FUNCTION = "explainer_access_append_only"
 
+# Revision 0006: an operator's key expiries and link reissues, with their own function.
+OPERATOR_RECORDS: dict[str, tuple[Table, str]] = {
+    "api_key_expiry": (api_key_expiries, "key_id"),
+    "link_reissue": (link_reissues, "id"),
+}
+OPERATOR_APPEND_ONLY = [t.name for t, _ in OPERATOR_RECORDS.values()]
+OPERATOR_FUNCTION = "explainer_operator_append_only"
+
 # Record kind -> its table and primary-key column: every row is one log leaf.
-RECORDS: dict[str, tuple[Table, str]] = {**RECORD_TABLES, **AUDITOR_RECORDS, **ACCESS_RECORDS}
+RECORDS: dict[str, tuple[Table, str]] = {
+    **RECORD_TABLES,
+    **AUDITOR_RECORDS,
+    **ACCESS_RECORDS,
+    **OPERATOR_RECORDS,
+}

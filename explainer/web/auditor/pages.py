@@ -20,6 +20,7 @@ __all__ = ["day_range", "parse_query", "register"]
 CHANNELS = ("email", "chat", "phone", "web", "social")
 PLANS = ("free", "pro", "business", "enterprise")
 PER_PAGE = 50
+_MAX_ID = 200  # the longest ticket or customer id a ticket may carry
 _REVIEW_TEXT = ("not reviewed", "review requested", "reviewed")
 _SORT_TEXT = ("intent confidence", "priority confidence", "intent", "priority")
 
@@ -65,6 +66,15 @@ def _number(raw: str, errors: list[str], name: str) -> float | None:
     return value
 
 
+def _exact(raw: str, errors: list[str], name: str) -> str | None:
+    """An id to match exactly, trimmed (pasted ids often carry a space)."""
+    value = raw.strip()
+    if len(value) > _MAX_ID:
+        errors.append(f"{name} is longer than any stored id ({_MAX_ID} characters)")
+        return None
+    return value or None
+
+
 def parse_query(args: Any) -> tuple[SearchQuery, list[str]]:
     """A SearchQuery from the form's GET parameters, and messages about ignored ones."""
     errors: list[str] = []
@@ -79,6 +89,8 @@ def parse_query(args: Any) -> tuple[SearchQuery, list[str]]:
             confidence_min=_number(args.get("conf_min", ""), errors, "Minimum confidence"),
             confidence_max=_number(args.get("conf_max", ""), errors, "Maximum confidence"),
             review=args.get("review") if args.get("review") in REVIEW_STATES else None,
+            ticket_id=_exact(args.get("ticket_id", ""), errors, "Ticket id"),
+            customer_id=_exact(args.get("customer_id", ""), errors, "Customer id"),
             sort=args.get("sort") if args.get("sort") in SORTS else "created_at",
             descending=args.get("dir") != "asc",
             page=int(page) if page.isdecimal() and 0 < int(page) < 1_000_000 else 1,

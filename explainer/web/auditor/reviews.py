@@ -46,7 +46,9 @@ def queue_page() -> str:
     raw = request.args.get("page", "1")
     page = int(raw) if raw.isdecimal() and 0 < int(raw) < 100_000 else 1
     console = service().console
-    rows, total = console.review_queue(page, PER_PAGE)
+    viewer = current_user()
+    assert viewer is not None  # require_role let the request in
+    rows, total = console.review_queue(page, PER_PAGE, viewer)
     return render_template(
         "auditor/reviews.html",
         rows=rows,
