@@ -8,10 +8,10 @@ LOCK   := requirements.lock
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml $(LOCK)
+$(VENV)/.installed: pyproject.toml client/pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -c $(LOCK) -e '.[dev]'
+	$(BIN)/pip install -q -c $(LOCK) -e '.[dev]' -e ./client
 	touch $@
 
 # Re-resolve pyproject.toml's ranges in a clean venv and write the exact versions.

@@ -9,7 +9,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from harness import EXPLAINER, Cluster, Served, shared_dir
+from harness import Cluster, Served, shared_dir
+from served_app import migrated_with_key
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -57,19 +58,13 @@ def serve(workdir: Path) -> Iterator[ServeFactory]:
             "EXPLAINER_SECRET_KEY": "fault-suite",
             "EXPLAINER_LOCK_TIMEOUT_SECONDS": "1",
         }
-        run = {**os.environ, **env}
-        subprocess.run([EXPLAINER, "db", "upgrade"], env=run, check=True, capture_output=True)
-        made = subprocess.run(
-            [EXPLAINER, "keys", "create", "--name", "faults", "--scope", "decisions:write",
-             "--scope", "decisions:read"],
-            env=run, check=True, capture_output=True, text=True,
-        )  # fmt: skip
+        key = migrated_with_key(env, "faults")
         served = Served(env, obey_file_modes)
         if fault is not None:  # a fault present from the start: workers connect into it
             fault()
         served.start("/readyz" if fault is None else "/healthz")
         started.append(served)
-        return served, made.stdout.strip().splitlines()[-1]
+        return served, key
 
     yield start
     for served in started:
