@@ -16,10 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from explainer.errors import ConflictError, NotFoundError, ValidationFailed
+from explainer.oversight.passwords import check_password
 from explainer.oversight.roles import ROLES, LoginResult, User
+from explainer.store.engine import writing
 from explainer.store.ids import new_id
 from explainer.store.ledger.log import Recorder
 from explainer.store.tables import login_attempts, sessions, users
@@ -29,7 +31,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_FAILURES",
-    "MIN_PASSWORD",
     "SESSION_MAX_HOURS",
     "THROTTLE_WINDOW",
     "Accounts",
@@ -38,7 +39,6 @@ __all__ = [
 MAX_FAILURES = 5
 THROTTLE_WINDOW = timedelta(minutes=15)
 SESSION_MAX_HOURS = 12  # an absolute limit on top of the idle timeout
-MIN_PASSWORD = 10
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
 _TOUCH_EVERY = timedelta(seconds=15)  # last_seen is refreshed at most this often
 
@@ -74,8 +74,7 @@ class Accounts:
         name = normalise_username(username)
         if role not in ROLES:
             raise ValidationFailed(f"role must be one of {', '.join(ROLES)}")
-        if len(password) < MIN_PASSWORD:
-            raise ValidationFailed(f"a password has at least {MIN_PASSWORD} characters")
+        check_password(password, username)
         row = {
             "id": new_id("usr"),
             "username": name,
@@ -128,35 +127,48 @@ class Accounts:
 
     # logging in
     def login(self, username: str, password: str, ip: str) -> LoginResult:
-        """Check a password unless throttled; every attempt is counted."""
+        """Check a password unless throttled; every attempt is counted.
+
+        The attempt is written down as a failure *before* the password is checked, in a
+        write transaction that also counts the recent failures: writers are serialised,
+        so however many requests race in, across workers, at most MAX_FAILURES of them
+        reach the password check. A right password then turns its row into a success.
+        """
         name = username.strip().lower()[:100]
         now = _now()
-        if self.recent_failures(name, ip, now) >= MAX_FAILURES:
-            return LoginResult(None, throttled=True)
-        user = self._verify(name, password)
-        with self.engine.begin() as conn:
-            conn.execute(
-                insert(login_attempts).values(
-                    username=name, ip=ip[:64], ok=user is not None, created_at=now
-                )
-            )
+        who = {"username": name, "ip": ip[:64]}
+        with writing(self.engine) as conn:
+            if self._failures(conn, name, ip, now) >= MAX_FAILURES:
+                return LoginResult(None, throttled=True)
+            attempt = conn.execute(
+                insert(login_attempts).values(**who, ok=False, created_at=now)
+            ).inserted_primary_key
             conn.execute(
                 delete(login_attempts).where(login_attempts.c.created_at < now - timedelta(days=1))
             )
+        user = self._verify(name, password)
+        if user is not None and attempt is not None:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    update(login_attempts).where(login_attempts.c.id == attempt[0]).values(ok=True)
+                )
         return LoginResult(user)
 
     def recent_failures(self, username: str, ip: str, now: datetime | None = None) -> int:
         """Failures for this username and address in the window since their last success."""
-        now = now or _now()
+        with self.engine.connect() as conn:
+            return self._failures(conn, username, ip, now or _now())
+
+    @staticmethod
+    def _failures(conn: Connection, username: str, ip: str, now: datetime) -> int:
         t = login_attempts
         who = (t.c.username == username, t.c.ip == ip[:64])
-        with self.engine.connect() as conn:
-            last_ok = conn.execute(select(func.max(t.c.created_at)).where(*who, t.c.ok)).scalar()
-            since = now - THROTTLE_WINDOW
-            if last_ok is not None:
-                since = max(since, last_ok)
-            query = select(func.count()).where(*who, t.c.ok.is_(False), t.c.created_at > since)
-            return int(conn.execute(query).scalar_one())
+        last_ok = conn.execute(select(func.max(t.c.created_at)).where(*who, t.c.ok)).scalar()
+        since = now - THROTTLE_WINDOW
+        if last_ok is not None:
+            since = max(since, last_ok)
+        query = select(func.count()).where(*who, t.c.ok.is_(False), t.c.created_at > since)
+        return int(conn.execute(query).scalar_one())
 
     def _verify(self, name: str, password: str) -> User | None:
         with self.engine.connect() as conn:
