@@ -76,6 +76,33 @@ class ConflictError(ExplainerError):
     title = "Conflict"
 
 
+class NotYetCovered(ConflictError):
+    """A record the log holds but no signed head covers yet (heads follow within seconds).
+
+    A read never signs one to answer: reads do not write.
+    """
+
+    type_slug = "not-yet-covered"
+    title = "Not yet covered by a signed head"
+    retry_after = 2
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.headers = {"Retry-After": str(self.retry_after)}
+
+
+class RateLimited(ExplainerError):
+    """An API key used up its requests for this window (EXPLAINER_RATE_LIMIT)."""
+
+    status = 429
+    type_slug = "rate-limited"
+    title = "Too many requests"
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.headers = {"Retry-After": str(max(1, retry_after))}
+
+
 class StorageUnavailable(ExplainerError):
     """The database cannot answer or cannot write right now; nothing was half-written."""
 

@@ -66,6 +66,17 @@ class Settings(BaseSettings):
         1.0, gt=0, le=3600, description="...and within this long of any new record."
     )
     audit_idle_minutes: int = Field(30, ge=1, description="An idle console session ends.")
+    trusted_proxies: int = Field(
+        0,
+        ge=0,
+        le=5,
+        description="Reverse proxies in front (their X-Forwarded-For/-Proto are believed).",
+    )
+    rate_limit: str | None = Field(
+        None,
+        pattern=r"^[1-9][0-9]{0,8}/(second|minute|hour)$",
+        description="Requests (a batch: its tickets) per API key, e.g. 600/minute; off when unset.",
+    )
     lock_timeout_seconds: float = Field(
         5.0, gt=0, le=20, description="How long a write waits for the write lock (then 503)."
     )
@@ -92,6 +103,14 @@ class Settings(BaseSettings):
         if loaded.secret_key is not None:
             return loaded
         return loaded.model_copy(update={"secret_key": SecretStr(_kept_secret(loaded))})
+
+    @property
+    def rate_budget(self) -> tuple[int, int] | None:
+        """``(units, window seconds)`` of EXPLAINER_RATE_LIMIT, or None when off."""
+        if self.rate_limit is None:
+            return None
+        count, per = self.rate_limit.split("/")
+        return int(count), {"second": 1, "minute": 60, "hour": 3600}[per]
 
     @property
     def secret(self) -> str:

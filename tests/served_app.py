@@ -118,3 +118,16 @@ def _json(raw: bytes) -> Any:
         return json.loads(raw)
     except ValueError:
         return None
+
+
+@dataclass
+class Live:
+    """A served app, its database URL and a write+read API key."""
+
+    served: Served
+    database_url: str
+    api_key: str
+
+    @property
+    def base(self) -> str:
+        return self.served.base

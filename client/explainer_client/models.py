@@ -33,6 +33,13 @@ class AccountReason(BaseModel):
     value: Annotated[float, Field(title="Value")]
 
 
+class BatchIn(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
+    items: Annotated[list[dict[str, Any]], Field(max_length=100, min_length=1, title="Items")]
+
+
 class IdempotencyKey(RootModel[str]):
     root: Annotated[str, Field(pattern="^[\\x21-\\x7e]{1,200}$", title="Idempotency Key")] = None
 
@@ -61,21 +68,36 @@ class Counterfactual(BaseModel):
 class Email(RootModel[str]):
     root: Annotated[
         str,
-        Field(description="Used to redact; never stored.", max_length=200, title="Email"),
+        Field(
+            description="Used to redact; never stored.",
+            max_length=200,
+            pattern="^[^\\x00]*$",
+            title="Email",
+        ),
     ] = None
 
 
 class Id(RootModel[str]):
     root: Annotated[
         str,
-        Field(description="Your customer id (erasable).", max_length=200, title="Id"),
+        Field(
+            description="Your customer id (erasable).",
+            max_length=200,
+            pattern="^[^\\x00]*$",
+            title="Id",
+        ),
     ] = None
 
 
 class Name(RootModel[str]):
     root: Annotated[
         str,
-        Field(description="Used to redact; never stored.", max_length=200, title="Name"),
+        Field(
+            description="Used to redact; never stored.",
+            max_length=200,
+            pattern="^[^\\x00]*$",
+            title="Name",
+        ),
     ] = None
 
 
@@ -92,6 +114,7 @@ class Region(RootModel[str]):
         Field(
             description="Audit attribute; not a model input.",
             max_length=200,
+            pattern="^[^\\x00]*$",
             title="Region",
         ),
     ] = None
@@ -323,20 +346,21 @@ class Language(RootModel[str]):
         Field(
             description="Audit attribute (BCP 47 tag); not a model input.",
             max_length=35,
+            pattern="^[^\\x00]*$",
             title="Language",
         ),
     ] = None
 
 
 class TicketId(RootModel[str]):
-    root: Annotated[str, Field(max_length=200, title="Ticket Id")] = None
+    root: Annotated[str, Field(max_length=200, pattern="^[^\\x00]*$", title="Ticket Id")] = None
 
 
 class TicketIn(BaseModel):
     model_config = ConfigDict(
         extra="ignore",
     )
-    body: Annotated[str | None, Field(max_length=20000, title="Body")] = ""
+    body: Annotated[str | None, Field(max_length=20000, pattern="^[^\\x00]*$", title="Body")] = ""
     channel: Annotated[Channel | None, Field(title="Channel")] = Channel.email
     customer: CustomerIn | None = None
     language: Annotated[
@@ -346,7 +370,9 @@ class TicketIn(BaseModel):
             title="Language",
         ),
     ] = None
-    subject: Annotated[str | None, Field(max_length=20000, title="Subject")] = ""
+    subject: Annotated[
+        str | None, Field(max_length=20000, pattern="^[^\\x00]*$", title="Subject")
+    ] = ""
     ticket_id: Annotated[TicketId | None, Field(title="Ticket Id")] = None
 
 
@@ -419,13 +445,6 @@ class ModelDecision(BaseModel):
     probabilities: Annotated[dict[str, float] | None, Field(title="Probabilities")] = None
     queue: Annotated[str | None, Field(title="Queue")] = None
     response_time: Annotated[str | None, Field(title="Response Time")] = None
-
-
-class BatchIn(BaseModel):
-    model_config = ConfigDict(
-        extra="ignore",
-    )
-    items: Annotated[list[BatchItem], Field(max_length=100, min_length=1, title="Items")]
 
 
 class Decision(BaseModel):

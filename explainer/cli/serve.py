@@ -56,6 +56,8 @@ def serve(host: str, port: int, workers: int, dev: bool) -> None:
 def _run_gunicorn(app: Any, bind: str, workers: int) -> None:
     from gunicorn.app.base import BaseApplication
 
+    _drop_server_banner()
+
     def post_fork(_server: Any, _worker: Any) -> None:
         # Connections must never be shared across processes; threads start after the fork.
         app.extensions["explainer"].close()
@@ -86,3 +88,21 @@ def _run_gunicorn(app: Any, bind: str, workers: int) -> None:
             return app
 
     _Server().run()
+
+
+def _drop_server_banner() -> None:
+    """No ``Server: gunicorn`` line: it tells a scanner which CVEs to try first.
+
+    gunicorn has no setting for it; its response writes the line in ``default_headers``.
+    """
+    from gunicorn.http import wsgi
+
+    original = wsgi.Response.default_headers
+    if getattr(original, "_explainer_no_banner", False):
+        return
+
+    def default_headers(self: Any) -> list[str]:
+        return [h for h in original(self) if not h.lower().startswith("server:")]
+
+    default_headers._explainer_no_banner = True  # type: ignore[attr-defined]
+    wsgi.Response.default_headers = default_headers

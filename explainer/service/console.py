@@ -77,7 +77,7 @@ class Console:
         if not decision.erased:
             self._store.record_accesses([decision_id], viewer.username, viewer.role)
         try:
-            proof: dict[str, Any] | None = self._store.inclusion_proof(decision_id)
+            proof: dict[str, Any] | None = self._store.inclusion_proof(decision_id, sign=True)
         except ExplainerError:
             proof = None
         store = self._store

@@ -31,6 +31,7 @@ from explainer.service.seeding import SeedColumns, SeedResult, seed
 from explainer.settings import Settings
 from explainer.store import ApiKey, Store
 from explainer.store.accounts import Accounts
+from explainer.store.rate_limits import RateLimits
 
 __all__ = ["DECISION_ID", "ModelsUnavailable", "Service", "request_hash"]
 
@@ -69,6 +70,8 @@ class Service:
         self.console = Console(self)
         self.admin = Admin(self.store)
         self.accounts = Accounts(self.store)
+        budget = self.settings.rate_budget
+        self.rate_limits = RateLimits(self.store.engine, *budget) if budget else None
         self._maintenance: Maintenance | None = None
 
     @classmethod
@@ -151,6 +154,11 @@ class Service:
         """The inclusion proof of a stored decision in the tamper-evident log."""
         self.get(decision_id)
         return self.store.inclusion_proof(decision_id)
+
+    def spend(self, api_key_id: str, cost: int = 1) -> None:
+        """Count a request (a batch: its tickets) against the key's rate limit, if any."""
+        if self.rate_limits is not None:
+            self.rate_limits.spend(api_key_id, cost)
 
     def authenticate(self, plaintext: str) -> ApiKey | None:
         """The API key a bearer token names, or None."""

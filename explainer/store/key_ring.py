@@ -1,8 +1,13 @@
-"""The store's API keys as one object: make, expire, revoke, authenticate, list."""
+"""The store's API keys as one object: make, expire, revoke, authenticate, list.
+
+When a key was last used is kept in memory as requests authenticate and written at most
+once a minute by a timer (and on a clean stop), never in the request: API reads do
+not write, and a busy or read-only database only delays the note.
+"""
 
 from __future__ import annotations
 
-import time
+import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
@@ -11,14 +16,14 @@ from typing import Any
 from sqlalchemy import Engine
 
 from explainer.store import keys
-from explainer.store.engine import probe_write
 from explainer.store.keys import ApiKey
+from explainer.store.ledger.cadence import Cadence
 from explainer.store.ledger.log import Recorder
 
 __all__ = ["USE_EVERY", "ApiKeys"]
 
-# How often a process writes down that a key was used: "last used" is for spotting idle
-# keys, so a minute's precision is plenty, and most requests then write nothing.
+# How often a process writes down that keys were used: "last used" is for spotting idle
+# keys, so a minute's precision is plenty.
 USE_EVERY = 60.0
 
 
@@ -28,7 +33,9 @@ class ApiKeys:
     def __init__(self, engine: Engine, recording: Callable[[], AbstractContextManager[Recorder]]):
         self._engine = engine
         self._recording = recording
-        self._noted: dict[str, float] = {}
+        self._used: dict[str, datetime] = {}
+        self._lock = threading.Lock()
+        self._cadence = Cadence(self.flush, USE_EVERY, "note when API keys were last used")
 
     def create(
         self, name: str, scopes: list[str], expires_at: datetime | None = None
@@ -55,12 +62,29 @@ class ApiKeys:
         with self._engine.connect() as conn:
             return keys.listing(conn)
 
-    def _note_use(self, key_id: str) -> None:
-        now = time.monotonic()
-        last = self._noted.get(key_id)
-        if last is not None and now - last < USE_EVERY:
+    def flush(self) -> None:
+        """Write down the uses noted since the last flush (one short transaction)."""
+        with self._lock:
+            used, self._used = self._used, {}
+        if not used:
             return
-        self._noted[key_id] = now
-        # A short, non-blocking write: a busy or read-only database only loses the note.
-        statement = keys.use_statement(self._engine.dialect.name, key_id, datetime.now(UTC))
-        probe_write(self._engine, statement)
+        dialect = self._engine.dialect.name
+        try:
+            with self._engine.begin() as conn:
+                for key_id, at in used.items():
+                    conn.execute(keys.use_statement(dialect, key_id, at))
+        except Exception:
+            with self._lock:  # keep them for the next flush (newer notes win)
+                self._used = {**used, **self._used}
+            raise
+
+    def cancel(self) -> None:
+        """Drop a pending flush (after a fork: the parent's notes are not this process's)."""
+        self._cadence.cancel()
+        with self._lock:
+            self._used.clear()
+
+    def _note_use(self, key_id: str) -> None:
+        with self._lock:
+            self._used[key_id] = datetime.now(UTC)
+        self._cadence.poke()

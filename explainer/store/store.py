@@ -66,12 +66,14 @@ class Store:
     def dispose(self) -> None:
         """Close pooled connections and drop a pending head (after a fork, in tests)."""
         self.log.cancel()
+        self.api_keys.cancel()
         self.engine.dispose()
 
     def shutdown(self) -> None:
         """A clean stop: sign a final head over this process's records, then dispose."""
         try:
             self.log.shutdown()
+            self.api_keys.flush()
         finally:
             self.dispose()
 
@@ -236,9 +238,10 @@ class Store:
         """Recompute the whole log and every head; check receipts and witnessed heads."""
         return self.log.verify(receipts, witnessed)
 
-    def inclusion_proof(self, decision_id: str) -> dict[str, Any]:
-        """An RFC 6962 audit path for the decision against the newest head covering it."""
-        return self.log.inclusion("decision", decision_id)
+    def inclusion_proof(self, decision_id: str, *, sign: bool = False) -> dict[str, Any]:
+        """An RFC 6962 audit path for the decision against the newest head covering it
+        (``sign``: sign one when none does yet; otherwise NotYetCovered)."""
+        return self.log.inclusion("decision", decision_id, sign=sign)
 
     def erase_customer(self, customer_id: str) -> dict[str, Any]:
         """Remove a customer's personal payload, revoke their links, log the erasure; then

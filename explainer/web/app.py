@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask, Response, jsonify
 from jinja2 import StrictUndefined
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from explainer.service import Service
 from explainer.settings import Settings
@@ -56,6 +57,11 @@ def build_app(settings: Settings | Mapping[str, Any] | None = None) -> Flask:
     if settings.demo:
         app.register_blueprint(demo.bp)
     _register_probes(app)
+    if settings.trusted_proxies:
+        # Behind N TLS-terminating proxies: the client address (login throttle, demo
+        # limiter) and the scheme (Secure cookies) come from their X-Forwarded headers.
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
     return app
 
 

@@ -13,6 +13,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 from prometheus_client.exposition import generate_latest
 
 from explainer.decision import Decision
+from explainer.web.api.auth import require_scope
 
 __all__ = ["Metrics", "init_app", "record_decision"]
 
@@ -80,6 +81,7 @@ def _observe(response: Response) -> Response:
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
+@require_scope("metrics:read")
 def _metrics() -> Response:
     metrics: Metrics = current_app.extensions[_EXTENSION]
     return Response(generate_latest(metrics.registry), content_type=CONTENT_TYPE_LATEST)

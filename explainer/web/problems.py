@@ -89,8 +89,12 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(Exception, _unexpected)
 
 
+# Machine endpoints outside /api/ that answer errors as problem+json too.
+_MACHINE_PATHS = frozenset({"/metrics", "/healthz", "/readyz"})
+
+
 def _wants_problem() -> bool:
-    return request.path.startswith("/api/")
+    return request.path.startswith("/api/") or request.path in _MACHINE_PATHS
 
 
 def _domain_error(exc: ExplainerError) -> Response | tuple[str, int]:

@@ -1,8 +1,10 @@
 """Security headers on every response, and the per-request CSP nonce.
 
 Templates put ``nonce="{{ csp_nonce() }}"`` on their own ``<script>`` and ``<style>``
-tags; nothing inline runs without it (no ``'unsafe-inline'``). Who may frame our pages
-comes from ``WIDGET_ORIGINS`` (none by default).
+tags; nothing inline runs without it (no ``'unsafe-inline'``). Only the customer's pages
+(the why page, its forms, the widget) may be framed, and only by ``WIDGET_ORIGINS``
+(none by default); the console, the API and everything else refuse every frame, so a
+page on a widget origin cannot frame the console under a signed-in session.
 """
 
 from __future__ import annotations
@@ -10,11 +12,35 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 
-from flask import Flask, Response, g
+from flask import Flask, Response, g, request
 
 from explainer.web.context import settings
 
-__all__ = ["content_security_policy", "csp_nonce", "init_app"]
+__all__ = [
+    "FRAMABLE_BLUEPRINTS",
+    "PERMISSIONS_POLICY",
+    "content_security_policy",
+    "csp_nonce",
+    "init_app",
+]
+
+FRAMABLE_BLUEPRINTS = frozenset({"customer"})  # with its nested widget blueprint
+# Powerful features no page of ours uses, refused for us and for anything we embed.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+)
 
 
 def csp_nonce() -> str:
@@ -56,11 +82,13 @@ def _make_nonce() -> None:
 
 def _headers(response: Response) -> Response:
     config = settings()
-    origins = config.widget_origins
+    framable = (request.blueprint or "").split(".")[0] in FRAMABLE_BLUEPRINTS
+    origins = config.widget_origins if framable else []
     h = response.headers
     h["Content-Security-Policy"] = content_security_policy(csp_nonce(), origins)
     h["X-Content-Type-Options"] = "nosniff"
     h["Referrer-Policy"] = "no-referrer"
+    h["Permissions-Policy"] = PERMISSIONS_POLICY
     h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if not origins:
         h["X-Frame-Options"] = "DENY"  # for browsers that ignore frame-ancestors

@@ -1,28 +1,14 @@
-"""A live ``explainer serve`` for the client's tests, over SQLite or PostgreSQL."""
+"""A live ``explainer serve`` (gunicorn) for the client's and schemathesis's tests."""
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from postgres_helpers import fresh_schema, reachable_postgres_url
-from served_app import Served, migrated_with_key
-
-
-@dataclass
-class Live:
-    """A served app, its database URL and a write+read API key."""
-
-    served: Served
-    database_url: str
-    api_key: str
-
-    @property
-    def base(self) -> str:
-        return self.served.base
+from served_app import Live, Served, migrated_with_key
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

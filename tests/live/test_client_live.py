@@ -11,10 +11,11 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import Live
 from explainer_client import ApiError, Client, ReceiptError, RetryPolicy, TicketIn
-from sqlalchemy import create_engine, func, select
+from served_app import Live
+from sqlalchemy import create_engine, func, select, text
 
+from explainer.store.engine import _PG_LOCK
 from explainer.store.tables import decisions
 
 pytestmark = pytest.mark.slow
@@ -111,22 +112,39 @@ def test_a_batch_through_the_client(live: Live) -> None:
     assert [r.decision.id for r in replay.results[1:]] == [r.decision.id for r in again.results[1:]]  # type: ignore[union-attr]
 
 
+def _hold_the_write_lock(database_url: str, seconds: float, held: threading.Event) -> None:
+    """Hold what every writer needs (SQLite's write lock, or the log's advisory lock)."""
+    if database_url.startswith("sqlite"):
+        holder = sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=5)
+        holder.execute("BEGIN IMMEDIATE")
+        held.set()
+        time.sleep(seconds)
+        holder.rollback()
+        holder.close()
+        return
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _PG_LOCK})
+            held.set()
+            time.sleep(seconds)
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_LOCK})
+    finally:
+        engine.dispose()
+
+
 def test_a_503_is_retried_until_the_store_takes_the_write(live: Live) -> None:
-    if not live.database_url.startswith("sqlite"):
-        pytest.skip("holds SQLite's write lock; the PostgreSQL case is the SIGKILL test's")
-    path = live.database_url.removeprefix("sqlite:///")
-    holder = sqlite3.connect(path, timeout=5, check_same_thread=False)
-    holder.execute("BEGIN IMMEDIATE")  # every writer now waits, then answers 503
-    release = threading.Timer(2.5, holder.rollback)
-    release.start()
+    held = threading.Event()
+    holder = threading.Thread(target=_hold_the_write_lock, args=(live.database_url, 2.5, held))
+    holder.start()
+    assert held.wait(10)
     session = CountingSession()
     retry = RetryPolicy(attempts=10, first_wait=0.3, max_wait=2.0)
     try:
         with Client(live.base, live.api_key, session=session, retry=retry) as client:
             made = client.create_decision(TICKET)
     finally:
-        release.join()
-        holder.close()
+        holder.join()
     assert 503 in session.statuses and session.statuses[-1] == 201
     assert len(set(session.keys)) == 1  # every try carried the one Idempotency-Key
     assert made.id and _stored(live) == 1

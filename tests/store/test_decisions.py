@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from store_helpers import decisions as make_decisions
 
 from explainer.decision import Decision
-from explainer.errors import ConflictError, NotFoundError
+from explainer.errors import ConflictError, NotFoundError, NotYetCovered
 from explainer.explain.decide import Decider
 from explainer.oversight.query import SearchQuery
 from explainer.store import Store
@@ -124,7 +124,10 @@ def test_checkpoints_every_n_and_inclusion_proof(
     assert [h.tree_size for h in _heads(store)] == [5, 10]
     proof = store.inclusion_proof(str(saved[3].id))
     assert proof["verified"] and proof["tree_size"] == 10
-    proof = store.inclusion_proof(str(saved[11].id))  # not covered yet: checkpoints first
+    with pytest.raises(NotYetCovered):  # a read never signs a head
+        store.inclusion_proof(str(saved[11].id))
+    assert [h.tree_size for h in _heads(store)] == [5, 10]
+    proof = store.inclusion_proof(str(saved[11].id), sign=True)  # the console's choice
     assert proof["verified"] and proof["tree_size"] == 12 and proof["leaf_index"] == 11
     assert store.ready()
 

@@ -66,7 +66,7 @@ def test_erasure_leaves_no_trace(store: Store, decider: Decider) -> None:
     assert store.get_decision(str(other.id)) == bare and not store.link_revoked(str(other.id))
     result = store.verify_log()
     assert result.ok, result.message
-    assert store.inclusion_proof(str(mine[0].id))["verified"]
+    assert store.inclusion_proof(str(mine[0].id), sign=True)["verified"]
 
 
 def test_erasing_an_unknown_customer_changes_nothing(store: Store) -> None:

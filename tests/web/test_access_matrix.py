@@ -20,13 +20,14 @@ CALLERS = (
     "customer",
     "key:decisions:write",
     "key:decisions:read",
+    "key:metrics:read",
     "key:admin",
     "auditor",
     "reviewer",
     "admin",
 )
 ROLES = ("auditor", "reviewer", "admin")
-SCOPES = ("decisions:write", "decisions:read", "admin")
+SCOPES = ("decisions:write", "decisions:read", "metrics:read", "admin")
 
 # What an answer means: allowed, or refused in which way.
 OK = "allowed"  # anything below 500 that is not a refusal below
@@ -78,7 +79,7 @@ def console(role: str) -> Rule:
 EXPECTED: dict[tuple[str, str], Rule] = {
     ("/healthz", "GET"): public,
     ("/readyz", "GET"): public,
-    ("/metrics", "GET"): public,
+    ("/metrics", "GET"): api("metrics:read"),
     ("/api/openapi.json", "GET"): public,
     ("/widget.js", "GET"): public,
     ("/static/<path:filename>", "GET"): nothing,

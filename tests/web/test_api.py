@@ -108,8 +108,18 @@ def test_models_lists_the_cards(client: FlaskClient, keys: Keys) -> None:
     assert all(len(card["sha256"]) == 64 for card in r.json["models"])
 
 
-def test_proof_verifies(client: FlaskClient, keys: Keys) -> None:
+def test_proof_verifies_and_its_read_writes_nothing(
+    client: FlaskClient, keys: Keys, app: Flask
+) -> None:
+    store = app.extensions["explainer"].store
     d = client.post("/api/v1/decisions", json=ticket(), headers=keys.write).get_json()
+    store.log.cancel()  # no head yet (the cadence would sign one within a second)
+    head = store.log.latest()
+    early = client.get(f"/api/v1/decisions/{d['id']}/proof", headers=keys.read)
+    assert early.status_code == 409 and early.headers["Retry-After"] == "2"
+    assert early.json["type"].endswith("/not-yet-covered")
+    assert store.log.latest() == head  # the read signed nothing
+    store.checkpoint()
     r = client.get(f"/api/v1/decisions/{d['id']}/proof", headers=keys.read)
     assert r.status_code == 200
     assert r.json["verified"] is True

@@ -33,7 +33,14 @@ def test_readyz_without_models_or_database(tmp_path: Path, clean_env: None) -> N
 def test_metrics_count_requests_and_decisions(client: FlaskClient, keys: Keys) -> None:
     assert client.post("/api/v1/decisions", json=ticket(), headers=keys.write).status_code == 201
     client.get("/api/v1/decisions/dec_unknown", headers=keys.read)
-    text = client.get("/metrics").get_data(as_text=True)
+    assert client.get("/metrics").status_code == 401  # not public: a scraper has a key
+    assert client.get("/metrics", headers=keys.read).status_code == 403
+    scraper, _ = client.application.extensions["explainer"].store.api_keys.create(
+        "prometheus", ["metrics:read"]
+    )
+    text = client.get("/metrics", headers={"Authorization": f"Bearer {scraper}"}).get_data(
+        as_text=True
+    )
     assert (
         'explainer_http_requests_total{endpoint="/api/v1/decisions",method="POST",status="201"}'
         in text

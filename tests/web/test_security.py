@@ -34,6 +34,8 @@ def test_headers_on_every_response(client: FlaskClient, path: str) -> None:
     assert r.headers["Referrer-Policy"] == "no-referrer"
     assert r.headers["X-Frame-Options"] == "DENY"
     assert "Strict-Transport-Security" in r.headers  # PUBLIC_URL is https in the tests
+    policy = r.headers["Permissions-Policy"]
+    assert "camera=()" in policy and "geolocation=()" in policy and "microphone=()" in policy
 
 
 def test_nonce_is_fresh_per_request_and_reaches_templates(client: FlaskClient) -> None:
@@ -44,13 +46,18 @@ def test_nonce_is_fresh_per_request_and_reaches_templates(client: FlaskClient) -
     assert f'nonce="{nonce_a}"' in a.get_data(as_text=True)
 
 
-def test_widget_origins_may_frame_and_no_hsts_over_http(quick_app: Flask) -> None:
+def test_widget_origins_may_frame_the_why_page_and_nothing_else(quick_app: Flask) -> None:
     service = quick_app.extensions["explainer"]
     service.settings = service.settings.model_copy(update={"public_url": "http://127.0.0.1:8000"})
-    r = quick_app.test_client().get("/healthz")
-    assert "frame-ancestors https://help.example.com" in r.headers["Content-Security-Policy"]
-    assert "X-Frame-Options" not in r.headers
-    assert "Strict-Transport-Security" not in r.headers
+    client = quick_app.test_client()
+    why = client.get("/why/not-a-live-token")  # the customer's pages, even their 404
+    assert "frame-ancestors https://help.example.com" in why.headers["Content-Security-Policy"]
+    assert "X-Frame-Options" not in why.headers
+    assert "Strict-Transport-Security" not in why.headers
+    for path in ("/audit/login", "/audit/users", "/healthz", "/api/v1/log", "/api/openapi.json"):
+        r = client.get(path)
+        assert "frame-ancestors 'none'" in r.headers["Content-Security-Policy"], path
+        assert r.headers["X-Frame-Options"] == "DENY", path
 
 
 def test_error_pages_render_and_escape(quick_app: Flask) -> None:
@@ -63,6 +70,8 @@ def test_error_pages_render_and_escape(quick_app: Flask) -> None:
 
 
 def test_html_405_page(client: FlaskClient) -> None:
-    r = client.post("/healthz")
+    r = client.delete("/audit/")
     assert r.status_code == 405 and r.mimetype == "text/html"
     assert "GET" in r.headers["Allow"]
+    machine = client.post("/healthz")  # machine endpoints answer as the API does
+    assert machine.status_code == 405 and machine.mimetype == "application/problem+json"

@@ -1,5 +1,5 @@
 """What operators and support leads were missing: key expiry and last use, link
-reissues, and the console's look-up by the helpdesk's ticket id.
+reissues, the console's look-up by the helpdesk's ticket id, and a rate limit per key.
 
 Revision ID: 0006
 Revises: 0005
@@ -43,6 +43,12 @@ def upgrade() -> None:
         "api_key_uses",
         sa.Column("key_id", sa.String(40), sa.ForeignKey("api_keys.id"), primary_key=True),
         sa.Column("last_used_at", UTCDateTime(), nullable=False),
+    )
+    op.create_table(
+        "rate_windows",
+        sa.Column("key_id", sa.String(40), primary_key=True),
+        sa.Column("window_start", sa.Integer(), primary_key=True),
+        sa.Column("used", sa.Integer(), nullable=False),
     )
     op.create_table(
         "link_reissues",
@@ -109,5 +115,6 @@ def downgrade() -> None:
         batch.drop_column("ticket_hash")
     op.drop_index("ix_link_reissues_decision_id", "link_reissues")
     op.drop_table("link_reissues")
+    op.drop_table("rate_windows")
     op.drop_table("api_key_uses")
     op.drop_table("api_key_expiries")

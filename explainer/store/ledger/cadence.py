@@ -18,11 +18,17 @@ log = logging.getLogger(__name__)
 
 
 class Cadence:
-    """Calls ``sign`` once, ``interval`` seconds after the first poke since the last call."""
+    """Calls ``sign`` once, ``interval`` seconds after the first poke since the last call.
 
-    def __init__(self, sign: Callable[[], object], interval: float) -> None:
+    ``what`` names the work in the warning when it fails (it is retried on the next poke).
+    """
+
+    def __init__(
+        self, sign: Callable[[], object], interval: float, what: str = "sign a tree head"
+    ) -> None:
         self._sign = sign
         self._interval = interval
+        self._what = what
         self._lock = threading.Lock()
         self._timer: threading.Timer | None = None
 
@@ -47,5 +53,5 @@ class Cadence:
             self._timer = None
         try:
             self._sign()
-        except Exception as exc:  # a head is retried on the next write; never kill the thread
-            log.warning("could not sign a tree head (%s); the next write retries", type(exc))
+        except Exception as exc:  # retried on the next poke; never kill the thread
+            log.warning("could not %s (%s); the next poke retries", self._what, type(exc))

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select
 
-from explainer.errors import NotFoundError, ValidationFailed
+from explainer.errors import NotFoundError, NotYetCovered, ValidationFailed
 from explainer.store.engine import writing
 from explainer.store.ledger.cadence import Cadence
 from explainer.store.ledger.log import Frontier, Leaf, log_id_of, record_time, sign_head
@@ -117,9 +117,11 @@ class Ledger:
         }
 
     def leaf_hashes(self, start: int, end: int) -> list[str]:
-        """Leaf hashes ``start`` to ``end`` (exclusive, at most MAX_LEAVES)."""
-        if not 0 <= start <= end or end - start > MAX_LEAVES:
-            raise ValidationFailed(f"need 0 <= start <= end and at most {MAX_LEAVES} leaves")
+        """Leaf hashes ``start`` to ``end`` (exclusive): a page of at most MAX_LEAVES, fewer
+        past the end of the log, none when ``end <= start`` (pages, so never an error)."""
+        if start < 0 or end < 0:
+            raise ValidationFailed("start and end are record indices, 0 or more")
+        end = min(end, start + MAX_LEAVES)
         query = (
             select(log_leaves.c.leaf_hash)
             .where(log_leaves.c.idx >= start, log_leaves.c.idx < end)
@@ -132,13 +134,23 @@ class Ledger:
         """RFC 6962 PROOF(first, D[second]) over the stored leaves."""
         with self.engine.connect() as conn:
             size = _size(conn)
-            if not 0 <= first <= second <= size:
-                raise ValidationFailed(f"need 0 <= first <= second <= {size} (the tree size)")
+            if first < 0 or second < 0:
+                raise ValidationFailed("tree sizes are 0 or more")
+            if not first <= second <= size:
+                raise NotFoundError(
+                    f"no proof from size {first} to size {second}: the log has {size} records "
+                    "and a proof needs first <= second"
+                )
             hashes = _hashes(conn, second)
         return [p.hex() for p in merkle.consistency_proof(first, hashes)]
 
-    def inclusion(self, kind: str, ref_id: str) -> dict[str, Any]:
-        """An RFC 6962 audit path for a record against the newest head covering it."""
+    def inclusion(self, kind: str, ref_id: str, *, sign: bool = False) -> dict[str, Any]:
+        """An RFC 6962 audit path for a record against the newest head covering it.
+
+        Without a head covering the record yet, ``sign`` signs one (the console's and the
+        CLI's choice); otherwise NotYetCovered says to come back (the API's reads never
+        write, and the cadence signs a head within HEAD_INTERVAL_SECONDS of any write).
+        """
         with self.engine.connect() as conn:
             where = (log_leaves.c.kind == kind) & (log_leaves.c.ref_id == ref_id)
             leaf = conn.execute(select(log_leaves).where(where)).mappings().first()
@@ -146,6 +158,8 @@ class Ledger:
                 raise NotFoundError(f"no {kind} {ref_id} in the log")
             head = _latest(conn)
         if head is None or head["tree_size"] <= leaf["idx"]:
+            if not sign:
+                raise NotYetCovered(f"no signed head covers this {kind} yet; retry shortly")
             head = self.sign()
         with self.engine.connect() as conn:
             hashes = _hashes(conn, head["tree_size"])

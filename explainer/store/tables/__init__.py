@@ -7,6 +7,7 @@ from explainer.store.tables.access import (
     api_key_uses,
     api_keys,
     login_attempts,
+    rate_windows,
     sessions,
     users,
 )
@@ -86,6 +87,7 @@ __all__ = [
     "maintenance",
     "metadata",
     "payloads",
+    "rate_windows",
     "readiness",
     "review_requests",
     "review_resolutions",

@@ -27,6 +27,7 @@ __all__ = [
     "api_key_uses",
     "api_keys",
     "login_attempts",
+    "rate_windows",
     "sessions",
     "users",
 ]
@@ -65,6 +66,16 @@ api_key_uses = Table(
     metadata,
     Column("key_id", String(ID), ForeignKey("api_keys.id"), primary_key=True),
     Column("last_used_at", UTCDateTime, nullable=False),
+)
+
+# Revision 0006: requests per API key per fixed window (EXPLAINER_RATE_LIMIT), shared by
+# every worker; working state, old windows deleted as keys come back.
+rate_windows = Table(
+    "rate_windows",
+    metadata,
+    Column("key_id", String(ID), primary_key=True),
+    Column("window_start", Integer, primary_key=True),  # epoch seconds
+    Column("used", Integer, nullable=False),
 )
 
 users = Table(

@@ -67,6 +67,7 @@ def require_scope(scope: str) -> Callable[[F], F]:
             key = _authenticate()
             if not has_scope(frozenset(key.scopes), scope):
                 raise Forbidden(scope)
+            service().spend(key.id)
             g.api_key = key
             return view(*args, **kwargs)
 

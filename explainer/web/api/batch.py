@@ -71,6 +71,7 @@ def create_batch() -> Response:
         batch = BatchIn.model_validate(read_json())
     except ValidationError as exc:
         raise ValidationFailed("the batch failed validation", errors=field_errors(exc)) from None
+    service().spend(g.api_key.id, len(batch.items) - 1)  # a ticket each; one was counted
     results = [_one(i, raw) for i, raw in enumerate(batch.items)]
     return jsonify(BatchOut(results=results).model_dump(mode="json"))
 

@@ -30,10 +30,29 @@ def is_json(mimetype: str) -> bool:
 
 
 def _parse_json(raw: bytes) -> Any:
+    # Decoded here, strictly: json.loads(bytes) would also take UTF-16 and UTF-32.
     try:
-        return json.loads(raw, parse_constant=_reject_constant)
-    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
-        raise BadRequest("the request body is not valid UTF-8 JSON") from None
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest("the request body is not UTF-8") from None
+    try:
+        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique)
+    except _DuplicateKey as exc:
+        raise BadRequest(str(exc)) from None
+    except (ValueError, RecursionError):  # a UTF-8 BOM is a ValueError too
+        raise BadRequest("the request body is not valid JSON") from None
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object whose member names are unique (RFC 8259 says they SHOULD be; we insist)."""
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        raise _DuplicateKey("the request body repeats a member name in one object")
+    return found
 
 
 def _reject_constant(name: str) -> NoReturn:

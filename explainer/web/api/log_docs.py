@@ -48,6 +48,7 @@ def _size(name: str, description: str) -> dict[str, Any]:
 
 
 _PROBLEMS = {
+    "404": "No such proof: second is past the log's size, or first is past second.",
     "422": "A size or index is missing, not a whole number, or out of range.",
     "503": "The store is unavailable for a moment (see Retry-After).",
 }
@@ -80,7 +81,8 @@ def log_paths(json_answer: Any, problem_ref: dict[str, str]) -> dict[str, Any]:
         ),
         "/api/v1/log/leaves": public(
             "getLogLeaves",
-            "Leaf hashes start to end (exclusive), at most 1,000 per page.",
+            "Leaf hashes start to end (exclusive): at most 1,000 per page, fewer past the "
+            "end of the log, none when end <= start.",
             "LeafPage",
             _size("start", "The first index."),
             _size("end", "One past the last index."),

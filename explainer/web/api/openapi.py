@@ -124,8 +124,12 @@ def _schemas() -> dict[str, Any]:
     _, top = models_json_schema(models, ref_template=_REF)
     schemas: dict[str, Any] = top["$defs"]
     schemas["Proof"] = {"type": "object", "description": "An RFC 6962 inclusion proof."}
-    # Items are checked one by one (a bad one gets its own problem): say what each must be.
-    schemas["BatchIn"]["properties"]["items"]["items"] = _ref("BatchItem")
+    # Items are checked one by one: the request takes any objects, and each that is not a
+    # BatchItem gets its own 422 in the results (so the request itself is not refused).
+    schemas["BatchIn"]["properties"]["items"]["items"] = {
+        "type": "object",
+        "description": "A BatchItem (#/components/schemas/BatchItem), validated on its own.",
+    }
     return schemas
 
 
@@ -271,16 +275,17 @@ def _paths() -> dict[str, Any]:
             }
         },
         "/metrics": {
-            "get": {
-                "operationId": "metrics",
-                "summary": "Prometheus metrics of the worker that answers.",
-                "security": [],
-                "responses": {
+            "get": _operation(
+                "metrics",
+                "Prometheus metrics of the worker that answers; a key with metrics:read "
+                "(a scraper's bearer_token).",
+                {
                     "200": {
                         "description": "Prometheus text exposition format.",
                         "content": {"text/plain": {"schema": {"type": "string"}}},
                     }
                 },
-            }
+                ("401", "403"),
+            )
         },
     }

@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from explainer.model.registry import MODEL_NAMES
 from explainer.oversight.importance import ModelImportance
-from explainer.oversight.query import SUMMARY_COLUMNS
+from explainer.oversight.query import SUMMARY_COLUMNS, SearchQuery
 from explainer.oversight.report import MIN_GROUP, FairnessReport
 from explainer.web.auditor.auth import require_role
 from explainer.web.auditor.downloads import csv_download, json_download
@@ -71,15 +71,22 @@ def fairness_csv() -> Response:
 @require_role("auditor")
 def decisions_csv() -> Response:
     """Every decision the search matches (the search page's filters), streamed as CSV."""
-    query, _ = parse_query(request.args)
-    return csv_download("decisions.csv", EXPORT_COLUMNS, service().console.export(query))
+    return csv_download("decisions.csv", EXPORT_COLUMNS, service().console.export(_query()))
 
 
 @require_role("auditor")
 def decisions_json() -> Response:
     """Every decision the search matches, streamed as ``{"decisions": [...]}``."""
-    query, _ = parse_query(request.args)
-    return json_download("decisions.json", "decisions", service().console.export(query))
+    return json_download("decisions.json", "decisions", service().console.export(_query()))
+
+
+def _query() -> SearchQuery:
+    """The search page's filters; a filter that cannot be read refuses the export (422)
+    rather than widening it to every decision."""
+    query, errors = parse_query(request.args)
+    if errors:
+        abort(422, description="; ".join(errors))
+    return query
 
 
 def _view(m: ModelImportance, card: dict[str, Any] | None) -> dict[str, Any]:

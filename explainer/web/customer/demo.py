@@ -8,7 +8,7 @@ address in memory, per process: good enough for a demo, not a production limiter
 from __future__ import annotations
 
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from threading import Lock
 from typing import Any
 
@@ -34,18 +34,28 @@ bp = Blueprint("demo", __name__, url_prefix="/demo")
 
 
 class RateLimiter:
-    """A sliding-window counter per key, in memory."""
+    """A sliding-window counter per key, in memory, for at most ``max_keys`` keys.
 
-    def __init__(self, rate: int, window: float) -> None:
-        self.rate, self.window = rate, window
-        self._hits: dict[str, deque[float]] = {}
+    Past that the least recently seen key is forgotten (its count starts again), so a
+    flood of client addresses costs bounded memory instead of growing without end.
+    """
+
+    def __init__(self, rate: int, window: float, max_keys: int = 10_000) -> None:
+        self.rate, self.window, self.max_keys = rate, window, max_keys
+        self._hits: OrderedDict[str, deque[float]] = OrderedDict()
         self._lock = Lock()
+
+    def __len__(self) -> int:
+        return len(self._hits)
 
     def allow(self, key: str, now: float | None = None) -> bool:
         """Count one hit for ``key``; False when it is over the limit."""
         now = time.monotonic() if now is None else now
         with self._lock:
             hits = self._hits.setdefault(key, deque())
+            self._hits.move_to_end(key)
+            while len(self._hits) > self.max_keys:
+                self._hits.popitem(last=False)
             while hits and hits[0] <= now - self.window:
                 hits.popleft()
             if len(hits) >= self.rate:
@@ -119,7 +129,7 @@ def _form(data: dict[str, Any], error: str | None) -> str:
 def _ticket(data: dict[str, Any]) -> dict[str, Any]:
     def number(key: str) -> Any:
         raw = str(data.get(key) or "0").strip()
-        return int(raw) if raw.isdigit() else raw
+        return int(raw) if raw.isascii() and raw.isdigit() else raw
 
     return {
         "subject": data.get("subject", ""),
