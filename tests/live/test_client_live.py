@@ -83,6 +83,12 @@ def test_create_get_explain_and_receipts(live: Live) -> None:
     assert _stored(live) == 2
 
 
+def test_the_served_service_names_no_server_software(live: Live) -> None:
+    for path in ("/healthz", "/api/openapi.json", "/audit/login", "/nothing"):
+        answer = requests.get(live.base + path, timeout=10)
+        assert "Server" not in answer.headers, (path, answer.headers.get("Server"))
+
+
 def test_problems_are_raised_with_their_field_errors(live: Live) -> None:
     with Client(live.base, live.api_key) as client:
         with pytest.raises(ApiError) as caught:

@@ -30,6 +30,7 @@ class Cadence:
         self._interval = interval
         self._what = what
         self._lock = threading.Lock()
+        self._running = threading.Lock()  # held while the work runs
         self._timer: threading.Timer | None = None
 
     def poke(self) -> None:
@@ -41,17 +42,26 @@ class Cadence:
                 self._timer.start()
 
     def cancel(self) -> bool:
-        """Forget a pending head; whether one was pending."""
+        """Forget a pending head, and wait for one under way: after this returns, nothing
+        of ours touches the database (so the caller may dispose of its pool); whether
+        one was pending."""
         with self._lock:
             timer, self._timer = self._timer, None
         if timer is not None:
             timer.cancel()
+        with self._running:
+            pass
         return timer is not None
 
     def _fire(self) -> None:
         with self._lock:
+            if self._timer is not threading.current_thread():
+                return  # cancelled just as it fired
             self._timer = None
+            self._running.acquire()
         try:
             self._sign()
         except Exception as exc:  # retried on the next poke; never kill the thread
             log.warning("could not %s (%s); the next poke retries", self._what, type(exc))
+        finally:
+            self._running.release()
