@@ -120,11 +120,16 @@ def batch_command(data: Path, out: Path | None) -> None:
     if len(problems) > _SHOWN_PROBLEMS:
         click.echo(f"... and {len(problems) - _SHOWN_PROBLEMS} more (see --out)", err=True)
     click.echo(
-        f"stored {counts['stored']} new decisions, replayed {counts['replayed']} stored "
-        f"before, {counts['invalid']} invalid row(s)" + (f"; results in {out}" if out else "")
+        f"stored {_count(counts['stored'], 'new decision')}, replayed "
+        f"{counts['replayed']} stored before, {_count(counts['invalid'], 'invalid row')}"
+        + (f"; results in {out}" if out else "")
     )
     if problems:
         sys.exit(1)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _one(service: Any, row: dict[str, str], key: str) -> dict[str, Any]:

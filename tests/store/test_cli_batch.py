@@ -38,7 +38,7 @@ def test_batch_stores_valid_rows_names_invalid_ones_and_replays(
     runner = CliRunner()
     first = runner.invoke(main, ["batch", "--data", str(data), "--out", str(out)], env=env)
     assert first.exit_code == 1, first.output  # some rows were invalid
-    assert "stored 4 new decisions, replayed 0 stored before, 2 invalid row(s)" in first.stdout
+    assert "stored 4 new decisions, replayed 0 stored before, 2 invalid rows" in first.stdout
     assert (
         "row 4: customer.plan" in first.stderr
         and "row 5: customer.account_age_days" in first.stderr
