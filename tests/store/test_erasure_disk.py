@@ -39,28 +39,33 @@ def test_after_erase_no_file_holds_an_erased_byte(
     holder = store.engine.connect()  # the service keeps running: a pooled connection stays
     holder.exec_driver_sql("SELECT count(*) FROM decisions").one()
     holder.commit()
-    if store.engine.dialect.name == "sqlite":
-        folders = [tmp_path / "db", tmp_path / "instance"]
-        before = _files(*folders)
-        assert any(canary.encode() in b for b in before.values())  # it was on disk
-        counts = store.erase_customer(customer)
-        assert counts["decision"] == 3 and counts["disk"] == "wal truncated"
-        after = _files(*folders)
-        leaks = {name for name, data in after.items() if canary.encode() in data}
-        leaks |= {name for name, data in after.items() if customer.encode() in data}
-        assert leaks == set(), f"erased text still on disk in {sorted(leaks)}"
-    else:
-        counts = store.erase_customer(customer)
-        assert counts["disk"] == "vacuumed"
-        assert _vacuumed_within(store, 20.0)
-    holder.close()
+    try:
+        if store.engine.dialect.name == "sqlite":
+            folders = [tmp_path / "db", tmp_path / "instance"]
+            before = _files(*folders)
+            assert any(canary.encode() in b for b in before.values())  # it was on disk
+            counts = store.erase_customer(customer)
+            assert counts["decision"] == 3 and counts["disk"] == "wal truncated"
+            after = _files(*folders)
+            leaks = {name for name, data in after.items() if canary.encode() in data}
+            leaks |= {name for name, data in after.items() if customer.encode() in data}
+            assert leaks == set(), f"erased text still on disk in {sorted(leaks)}"
+        else:
+            counts = store.erase_customer(customer)
+            assert counts["disk"] == "vacuumed"
+            assert _vacuumed_within(store, 20.0)
+    finally:
+        holder.close()  # also when an assertion fails: no connection left to the GC
     assert store.verify_log().ok
 
 
 def _vacuumed_within(store: Store, seconds: float) -> bool:
     """PostgreSQL reports a backend's statistics a moment after its work, so wait for them."""
     deadline = time.monotonic() + seconds
-    query = text("SELECT last_vacuum FROM pg_stat_user_tables WHERE relname = 'payloads'")
+    query = text(
+        "SELECT last_vacuum FROM pg_stat_user_tables "
+        "WHERE relname = 'payloads' AND schemaname = current_schema()"
+    )  # every test schema has a payloads table
     while time.monotonic() < deadline:
         with store.engine.connect() as conn:
             if conn.execute(query).scalar() is not None:
