@@ -211,3 +211,20 @@ def test_counterfactual_is_the_first_verified_flip() -> None:
 )
 def test_confidence_words(p: float, word: str) -> None:
     assert narrative.confidence_word(p) == word
+
+
+@pytest.mark.parametrize(
+    ("queue", "priority"),
+    [
+        ("Incident response", "Urgent"),
+        ("billing@example.com", "P1 - critical"),
+        ("Tier 2 (EU)", "low"),
+    ],
+)
+def test_the_summary_is_grammatical_for_any_queue_or_label(queue: str, priority: str) -> None:
+    intent = narrative.Outcome("intent", "outage", "Service outage", 0.9, (), queue=queue)
+    urgency = narrative.Outcome("priority", "p1", priority, 0.6, (), response_time="within 1 hour")
+    text = narrative.summary(intent, urgency)
+    assert f"routed to \u201c{queue}\u201d" in text
+    assert f"Its priority was set to \u201c{priority}\u201d: expect a first response" in text
+    assert "to the " + queue not in text and f"given {priority} priority" not in text

@@ -26,7 +26,7 @@ __all__ = [
     "summary",
 ]
 
-TEMPLATE_VERSION = "2026-11-23.1"
+TEMPLATE_VERSION = "2026-11-30.1"
 MAX_REASONS = 4
 MAX_REMOVED = 3
 MINOR_SHARE = 0.1
@@ -134,10 +134,15 @@ def confidence_word(p: float) -> str:
 
 
 def summary(intent: Outcome | None, priority: Outcome | None) -> str:
-    """One or two sentences that say what happened to the ticket."""
+    """One or two sentences that say what happened to the ticket.
+
+    Every label, queue and priority name is quoted after a verb that takes any name
+    ("routed to", "set to"), so the sentence stays grammatical for a team called
+    "Incident response", a queue called "billing@" or a label from a user's export.
+    """
     parts = []
     if intent is not None:
-        queue = f" and sent to the {intent.queue}" if intent.queue else ""
+        queue = f" and routed to \u201c{intent.queue}\u201d" if intent.queue else ""
         parts.append(
             f"Your ticket was read as \u201c{intent.display}\u201d{queue} "
             f"(the system was {confidence_word(intent.confidence)})."
@@ -147,7 +152,7 @@ def summary(intent: Outcome | None, priority: Outcome | None) -> str:
             f": expect a first response {priority.response_time}" if priority.response_time else ""
         )
         parts.append(
-            f"It was given {priority.display} priority{when} "
+            f"Its priority was set to \u201c{priority.display}\u201d{when} "
             f"(the system was {confidence_word(priority.confidence)})."
         )
     return " ".join(parts)
