@@ -132,10 +132,9 @@ class Service:
         if decision is None:
             raise NotFoundError("no decision with this id")
         receipt = Receipt.model_validate(self.store.receipt("decision", decision_id))
-        link = self.store.link_state(decision_id)
-        if link.issued_at is None:
-            return self.with_links(decision).model_copy(update={"receipt": receipt})
-        url = self.why_url(decision_id, link.issued_at.isoformat(), link.generation)
+        link = self.store.link_state(decision_id)  # the live link, after any reissue
+        issued = link.issued_at.isoformat() if link.issued_at else decision.created_at
+        url = self.why_url(decision_id, issued, link.generation)
         return decision.model_copy(update={"links": Links(why=url), "receipt": receipt})
 
     def log(self) -> dict[str, Any]:
@@ -151,8 +150,10 @@ class Service:
         return self.store.log.consistency(first, second)
 
     def proof(self, decision_id: str) -> dict[str, Any]:
-        """The inclusion proof of a stored decision in the tamper-evident log."""
-        self.get(decision_id)
+        """The inclusion proof of a stored decision in the tamper-evident log (NotFoundError
+        for an id the log does not hold; no need to read and assemble the decision)."""
+        if not DECISION_ID.fullmatch(decision_id):
+            raise NotFoundError("no decision with this id")
         return self.store.inclusion_proof(decision_id)
 
     def spend(self, api_key_id: str, cost: int = 1) -> None:
@@ -172,9 +173,7 @@ class Service:
 
     def reissue_link(self, decision_id: str, actor: str) -> str:
         """Revoke the decision's live link and return a new one, valid from now."""
-        if self.find(decision_id) is None:
-            raise NotFoundError(f"no decision {decision_id}")
-        link = self.store.reissue_link(decision_id, actor)
+        link = self.store.reissue_link(decision_id, actor)  # NotFoundError when unknown
         assert link.issued_at is not None  # a reissue always has its moment
         return self.why_url(decision_id, link.issued_at.isoformat(), link.generation)
 
