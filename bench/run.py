@@ -3,7 +3,8 @@
     python -m bench.run [--quick] [--out FILE]
 
 ``make bench`` rewrites docs/benchmarks.md: the in-process report
-(``bench.explain``), then the HTTP section (``bench.http``) appended to it.
+(``bench.explain``), then the wording section (``bench.wording``) and the HTTP section
+(``bench.http``) appended to it.
 ``make bench-quick`` runs tiny sizes for CI, prints both tables and writes nothing
 unless ``--out`` is given; it asserts nothing about timings.
 """
@@ -15,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import explain, http
+from bench import explain, http, wording
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 
@@ -30,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     flags = ["--quick"] if args.quick else []
     where = ["--out", str(out)] if out is not None else []
     status = explain.main([*flags, *where])
+    status |= wording.main([*flags, *where])
     status |= http.main([*flags, *where])
     print(f"bench: done in {time.monotonic() - started:.0f} s", file=sys.stderr)
     return status

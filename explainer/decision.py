@@ -130,9 +130,9 @@ class CustomerOut(Typed):
     """The stored customer fields (never name or e-mail: those only steer redaction)."""
 
     id: Annotated[str | None, Personal(erased=None)] = None
-    plan: Plan
-    account_age_days: int
-    open_tickets: int
+    plan: Plan | None = Field(None, description="Null: not given (read at the baseline).")
+    account_age_days: int | None = Field(None, description="Null: not given.")
+    open_tickets: int | None = Field(None, description="Null: not given.")
     region: str | None = None
 
 
@@ -142,7 +142,7 @@ class TicketOut(Typed):
     ticket_id: Annotated[str | None, Personal(erased=None)] = None
     subject: Annotated[str, Personal(erased="")]
     body: Annotated[str, Personal(erased="")]
-    channel: Channel
+    channel: Channel | None = Field(None, description="Null: not given (read at the baseline).")
     language: str | None = None
     customer: CustomerOut
 

@@ -91,9 +91,9 @@ class CustomerIn(_Strict):
     id: ShortStr | None = Field(default=None, description="Your customer id (erasable).")
     name: ShortStr | None = Field(default=None, description="Used to redact; never stored.")
     email: ShortStr | None = Field(default=None, description="Used to redact; never stored.")
-    plan: Plan = "free"
-    account_age_days: Count = 0
-    open_tickets: Count = 0
+    plan: Plan | None = Field(default=None, description="Not given: read at the baseline.")
+    account_age_days: Count | None = Field(default=None, description="Not given: baseline.")
+    open_tickets: Count | None = Field(default=None, description="Not given: baseline.")
     region: ShortStr | None = Field(default=None, description="Audit attribute; not a model input.")
 
 
@@ -123,7 +123,7 @@ class TicketIn(_Strict):
     ticket_id: ShortStr | None = None
     subject: str = Field(default="", max_length=MAX_TEXT)
     body: str = Field(default="", max_length=MAX_TEXT)
-    channel: Channel = "email"
+    channel: Channel | None = Field(default=None, description="Not given: read at the baseline.")
     language: Annotated[str, StringConstraints(max_length=35)] | None = Field(
         default=None, description="Audit attribute (BCP 47 tag); not a model input."
     )
@@ -136,11 +136,12 @@ class TicketIn(_Strict):
         return self
 
     def account_fields(self) -> dict[str, Any]:
-        """The account values the models may read."""
+        """The account values the customer gave (a field not given is left out)."""
         c = self.customer
-        return {
+        given = {
             "channel": self.channel,
             "plan": c.plan,
             "account_age_days": c.account_age_days,
             "open_tickets": c.open_tickets,
         }
+        return {k: v for k, v in given.items() if v is not None}

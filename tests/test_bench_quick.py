@@ -34,3 +34,27 @@ def test_quick_bench_completes_and_prints_the_table(tmp_path: Path) -> None:
         assert needle in out, out
     assert "per 1,000 tickets" in out and "x ours (median)" in out
     assert not (tmp_path / "none").exists()  # it trained into a temporary folder instead
+
+
+@pytest.mark.slow
+def test_quick_wording_bench_reports_eraser_and_the_wording_figures() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.wording", "--quick"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = result.stdout
+    for needle in ("ours comp", "LIME comp", "random comp", "demo intent", "demo priority"):
+        assert needle in out, out
+    assert "banking77" in out or "banking77 skipped" in result.stderr
+    # Every stated counterfactual held on its whole-word edit.
+    for line in out.splitlines():
+        if line.startswith("| ") and " of " in line:
+            valid = line.split("|")[6].strip()
+            held, _, stated = valid.partition(" of ")
+            assert held == stated, line
+            assert float(line.split("|")[4].strip().rstrip(" %")) < 2.0, line  # fragments

@@ -18,6 +18,8 @@ from explainer.privacy.redaction import PLACEHOLDER_RE
 from explainer.schemas import TicketIn
 from explainer.training import corpus, fakes
 from explainer.wording import narrative
+from explainer.wording.counterfactual import counterfactual, counterfactual_text, remove_whole
+from explainer.wording.function_words import is_function_word
 
 QUOTE_RE = re.compile("\u201c([^\u201c\u201d]*)\u201d")
 SENTENCES = sorted(
@@ -113,8 +115,11 @@ def _check(decider: Decider, ticket: TicketIn, personal: dict[str, str]) -> dict
             assert len(quoted) == 1, text
             assert quoted[0] in red["subject"] or quoted[0] in red["body"]
             _check_spans(red, quoted[0], detail["spans"])
+            words = detail["feature"][5:].split(" ")
+            assert not is_function_word(words[0]) and not is_function_word(words[-1]), text
         else:
             assert _account_fact(detail["feature"], text, fields), text
+            assert detail["feature"].split("=")[0] in fields  # a field not given is no reason
     for name in ("intent", "priority"):
         e = d[name]["explanation"]
         total = e["base_value"] + sum(a["value"] for a in e["attributions"])
@@ -128,12 +133,24 @@ def _check(decider: Decider, ticket: TicketIn, personal: dict[str, str]) -> dict
     if cf is not None:
         assert cf["label"] != d[cf["model"]]["label"]
         for piece in cf["removed"]:
-            assert piece in red["subject"] or piece in red["body"]
-        subject, body = narrative.remove_all(red["subject"], red["body"], cf["removed"])
-        assert _pipeline_label(decider, cf["model"], subject, body, fields) == cf["label"]
+            assert re.search(
+                rf"(?<!\w){re.escape(piece)}(?!\w)", red["subject"] + "\n" + red["body"]
+            )
+        # Each phrase it quotes is a reason shown above it.
+        shown = {r["feature"] for r in cust["reason_details"] if r["model"] == cf["model"]}
+        quoted_keys = {"text:" + " ".join(t.text for t in tokenize(q)) for q in cf["quoted"]}
+        assert quoted_keys <= shown
+        subject, body = remove_whole(red["subject"], red["body"], cf["removed"])
+        merged = _full_fields(decider, cf["model"], fields)
+        assert _pipeline_label(decider, cf["model"], subject, body, merged) == cf["label"]
         assert cf["text"].startswith("Without \u201c")
         assert not PLACEHOLDER_RE.search(cf["text"])
     return d
+
+
+def _full_fields(decider: Decider, model: str, given: dict[str, Any]) -> dict[str, Any]:
+    """What the model read: the given fields, the baseline for the rest."""
+    return {**decider.models[model].baseline_fields, **given}
 
 
 @settings(deadline=None, max_examples=150)
@@ -155,11 +172,11 @@ def test_demo_tickets_mostly_get_reasons_and_some_counterfactuals(decider: Decid
     assert with_cf >= 8  # the invariants above are only worth something if flips happen
 
 
-def test_remove_all_deletes_every_occurrence_in_order() -> None:
-    subject, body = narrative.remove_all("log in, log in", "can't log in now", ["can't log in"])
-    assert (subject, body) == ("log in, log in", " now")
-    subject, body = narrative.remove_all("log in", "can't log in", ["can't log in", "log in"])
-    assert (subject, body) == ("", "")
+def test_remove_whole_deletes_whole_words_only_longest_first() -> None:
+    subject, body = remove_whole("Integration", "Integrationen und Integration", ["Integration"])
+    assert (subject, body) == ("", "Integrationen und ")
+    subject, body = remove_whole("log in", "can't log in", ["log", "can't log in"])
+    assert (subject, body) == (" in", "")
 
 
 def _group(word: str, value: float, body: str = "") -> Group:
@@ -167,37 +184,48 @@ def _group(word: str, value: float, body: str = "") -> Group:
     return Group(f"text:{word}", "text", value, f'"{word}"', [("body", start, start + len(word))])
 
 
-def test_reasons_are_positive_telling_and_at_most_four() -> None:
-    groups = [_group(w, v) for w, v in [("refund", 3), ("the", 2.5), ("money", 1), ("late", -4)]]
-    groups += [Group("plan=pro", "account", 0.5, "your Pro plan", [], "plan", "pro")]
-    intent = narrative.Outcome("intent", "refund", "Refund request", 0.9, groups)
-    prio = narrative.Outcome("priority", "high", "High", 0.6, [_group("asap", 2), _group("x", 1)])
-    out = narrative.reasons([intent, prio])
-    assert [r["feature"] for r in out] == ["text:refund", "text:asap", "text:money", "text:x"]
-    assert out[0]["text"] == "You wrote \u201crefund\u201d, which points to Refund request."
-    assert out[1]["text"].endswith("which points to High priority.")
+def test_reasons_follow_the_search_two_per_model_first_at_most_four() -> None:
+    ranked = [_group(w, v) for w, v in [("refund", 3), ("money", 1), ("late", 0.5)]]
+    ranked.append(Group("plan=pro", "account", 0.5, "your Pro plan", [], "plan", "pro"))
+    intent = narrative.Outcome("intent", "refund", "Refund request", 0.9, ranked, ranked=ranked)
+    urgent = [_group("asap", 2), _group("x", 1), _group("y", 0.2)]
+    prio = narrative.Outcome("priority", "high", "High", 0.6, urgent, ranked=urgent)
+    shown = narrative.reasons([intent, prio])
+    assert [g.feature for _, g in shown] == ["text:refund", "text:asap", "text:money", "text:x"]
+    details = narrative.reason_details(shown)
+    assert details[0]["text"] == "You wrote \u201crefund\u201d, which points to Refund request."
+    assert details[1]["text"].endswith("which points to High priority.")
 
 
-def test_counterfactual_is_the_first_verified_flip() -> None:
+def test_counterfactual_removes_shown_reasons_and_is_the_first_verified_flip() -> None:
     body = "asap urgent now"
     groups = [_group("asap", 2.0, body), _group("urgent", 1.0, body), _group("now", 0.5, body)]
-    prio = narrative.Outcome("priority", "urgent", "Urgent", 0.8, groups)
+    prio = narrative.Outcome("priority", "urgent", "Urgent", 0.8, groups, ranked=groups)
     calls: list[tuple[str, str]] = []
 
     def rerun(model: str, subject: str, body: str) -> str:
         calls.append((subject, body))
         return "normal" if "urgent" not in body and "asap" not in body else "urgent"
 
-    cf = narrative.counterfactual([prio], "", body, rerun)
+    shown = [(prio, g) for g in groups[:2]]
+    cf = counterfactual(shown, "", body, rerun)
     assert cf is not None and cf["label"] == "normal"
     assert cf["removed"] == ["urgent", "asap"]  # longer first
     assert len(calls) == 2
-    text = narrative.counterfactual_text(cf, "Normal")
+    text = counterfactual_text(cf, "Normal")
     assert (
         text == "Without \u201casap\u201d and \u201curgent\u201d, "
         "it would most likely have been Normal priority."
     )
-    assert narrative.counterfactual([prio], "", "asap", lambda *_: "urgent") is None
+    # Only reasons shown may be removed: with one shown, no flip is claimed.
+    assert counterfactual(shown[:1], "", body, rerun) is None
+
+
+def test_a_model_without_reasons_gets_a_true_sentence() -> None:
+    o = narrative.Outcome("intent", "billing", "Billing", 0.4, (), is_default=True)
+    assert "what the system chooses when a message gives it nothing" in narrative.no_reason(o)
+    o = narrative.Outcome("intent", "billing", "Billing", 0.4, ())
+    assert narrative.no_reason(o).startswith("No single word stood out")
 
 
 @pytest.mark.parametrize(

@@ -65,6 +65,18 @@ class Counterfactual(BaseModel):
     text: Annotated[str, Field(title="Text")]
 
 
+class AccountAgeDays(RootModel[int]):
+    root: Annotated[
+        int,
+        Field(
+            description="Not given: baseline.",
+            ge=0,
+            le=1000000,
+            title="Account Age Days",
+        ),
+    ] = None
+
+
 class Email(RootModel[str]):
     root: Annotated[
         str,
@@ -101,6 +113,13 @@ class Name(RootModel[str]):
     ] = None
 
 
+class OpenTickets(RootModel[int]):
+    root: Annotated[
+        int,
+        Field(description="Not given: baseline.", ge=0, le=1000000, title="Open Tickets"),
+    ] = None
+
+
 class Plan(StrEnum):
     free = "free"
     pro = "pro"
@@ -124,7 +143,10 @@ class CustomerIn(BaseModel):
     model_config = ConfigDict(
         extra="ignore",
     )
-    account_age_days: Annotated[int | None, Field(ge=0, le=1000000, title="Account Age Days")] = 0
+    account_age_days: Annotated[
+        AccountAgeDays | None,
+        Field(description="Not given: baseline.", title="Account Age Days"),
+    ] = None
     email: Annotated[
         Email | None, Field(description="Used to redact; never stored.", title="Email")
     ] = None
@@ -132,8 +154,13 @@ class CustomerIn(BaseModel):
     name: Annotated[
         Name | None, Field(description="Used to redact; never stored.", title="Name")
     ] = None
-    open_tickets: Annotated[int | None, Field(ge=0, le=1000000, title="Open Tickets")] = 0
-    plan: Annotated[Plan | None, Field(title="Plan")] = Plan.free
+    open_tickets: Annotated[
+        OpenTickets | None,
+        Field(description="Not given: baseline.", title="Open Tickets"),
+    ] = None
+    plan: Annotated[
+        Plan | None, Field(description="Not given: read at the baseline.", title="Plan")
+    ] = None
     region: Annotated[
         Region | None,
         Field(description="Audit attribute; not a model input.", title="Region"),
@@ -144,10 +171,17 @@ class CustomerOut(BaseModel):
     model_config = ConfigDict(
         extra="ignore",
     )
-    account_age_days: Annotated[int, Field(title="Account Age Days")]
+    account_age_days: Annotated[
+        int | None, Field(description="Null: not given.", title="Account Age Days")
+    ] = None
     id: Annotated[str | None, Field(title="Id")] = None
-    open_tickets: Annotated[int, Field(title="Open Tickets")]
-    plan: Annotated[Plan, Field(title="Plan")]
+    open_tickets: Annotated[
+        int | None, Field(description="Null: not given.", title="Open Tickets")
+    ] = None
+    plan: Annotated[
+        Plan | None,
+        Field(description="Null: not given (read at the baseline).", title="Plan"),
+    ] = None
     region: Annotated[str | None, Field(title="Region")] = None
 
 
@@ -361,7 +395,10 @@ class TicketIn(BaseModel):
         extra="ignore",
     )
     body: Annotated[str | None, Field(max_length=20000, pattern="^[^\\x00]*$", title="Body")] = ""
-    channel: Annotated[Channel | None, Field(title="Channel")] = Channel.email
+    channel: Annotated[
+        Channel | None,
+        Field(description="Not given: read at the baseline.", title="Channel"),
+    ] = None
     customer: CustomerIn | None = None
     language: Annotated[
         Language | None,
@@ -381,7 +418,10 @@ class TicketOut(BaseModel):
         extra="ignore",
     )
     body: Annotated[str, Field(title="Body")]
-    channel: Annotated[Channel, Field(title="Channel")]
+    channel: Annotated[
+        Channel | None,
+        Field(description="Null: not given (read at the baseline).", title="Channel"),
+    ] = None
     customer: CustomerOut
     language: Annotated[str | None, Field(title="Language")] = None
     subject: Annotated[str, Field(title="Subject")]

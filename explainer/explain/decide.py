@@ -16,8 +16,9 @@ from numpy.typing import NDArray
 
 from explainer.decision import Decision
 from explainer.explain.attribution import METHOD, OUTPUT_SPACE, explain_row
-from explainer.explain.grouping import Layout, group_attributions
+from explainer.explain.grouping import Group, Layout, group_attributions, token_values
 from explainer.explain.rerun import Rerun
+from explainer.explain.search import Pick, account_shifts, greedy_deletions
 from explainer.model.cards import BASELINE_TEXT
 from explainer.model.featurizer import Row
 from explainer.model.linear import LinearModel
@@ -25,6 +26,8 @@ from explainer.model.text import join_fields, tokenize
 from explainer.privacy.redaction import phone_regions, redact
 from explainer.schemas import TicketIn
 from explainer.wording import narrative
+from explainer.wording.counterfactual import counterfactual, counterfactual_text
+from explainer.wording.function_words import telling
 
 __all__ = ["Decider", "RedactedTicket"]
 
@@ -71,6 +74,13 @@ class Decider:
 
     def __init__(self, models: Mapping[str, LinearModel]) -> None:
         self.models = dict(models)
+        inputs = {f for m in self.models.values() for f in m.account_fields}
+        self.notice = narrative.notice(sorted(inputs))
+        # What each model chooses for an empty message at its baseline fields.
+        self._default = {
+            name: int(np.argmax(m.intercept + m.baseline_account @ _account_weights(m)))
+            for name, m in self.models.items()
+        }
 
     def decide(self, ticket: TicketIn, now: datetime | None = None) -> Decision:
         """The full decision object for one ticket (a preview: no id, no links)."""
@@ -78,22 +88,7 @@ class Decider:
 
     def explain(self, red: RedactedTicket, now: datetime | None = None) -> Decision:
         """The decision object for an already redacted ticket: models, reasons, wording."""
-        text = join_fields(red.subject, red.body)
-        tokens = tokenize(text)
-        layout = Layout.of(tokens, text, len(red.subject))
-        blocks: dict[str, Any] = {}
-        outcomes: list[narrative.Outcome] = []
-        rows: list[tuple[LinearModel, Row, NDArray[np.float64]]] = []
-        for name, model in self.models.items():
-            like = next(
-                (r for m, r, _ in rows if model.featurizer.shares_text_with(m.featurizer)), None
-            )
-            row = model.row(text, red.fields, tokens, like)
-            weights = model.coef_t[row.cols]
-            rows.append((model, row, weights))
-            block, outcome = self._one(model, row, weights, layout, red.fields)
-            blocks[name] = block
-            outcomes.append(outcome)
+        blocks, outcomes, reruns = self.outcomes(red)
         created = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         return Decision.model_validate(
             {
@@ -101,23 +96,45 @@ class Decider:
                 "ticket": red.as_dict(),
                 "intent": blocks.get("intent"),
                 "priority": blocks.get("priority"),
-                "customer": self._customer(
-                    outcomes, red, dict(zip(self.models, rows, strict=True))
-                ),
+                "customer": self._customer(outcomes, red, reruns),
                 "template_version": narrative.TEMPLATE_VERSION,
             }
         )
 
+    def outcomes(
+        self, red: RedactedTicket
+    ) -> tuple[dict[str, Any], list[narrative.Outcome], dict[str, Rerun]]:
+        """Each model's decision block, its outcome (reason candidates in the search's
+        order) and the re-run that verifies edits of this ticket."""
+        text = join_fields(red.subject, red.body)
+        tokens = tokenize(text)
+        layout = Layout.of(tokens, text, len(red.subject))
+        blocks: dict[str, Any] = {}
+        outcomes: list[narrative.Outcome] = []
+        rows: list[tuple[LinearModel, Row]] = []
+        reruns: dict[str, Rerun] = {}
+        for name, model in self.models.items():
+            # Models that read the same text features share one featurization.
+            like = next(
+                (r for m, r in rows if model.featurizer.shares_text_with(m.featurizer)), None
+            )
+            row = model.row(text, {**model.baseline_fields, **red.fields}, tokens, like)
+            rows.append((model, row))
+            reruns[name] = Rerun(model, row, model.coef_t[row.cols])
+            blocks[name], outcome = self._one(model, reruns[name], layout, red.fields)
+            outcomes.append(outcome)
+        return blocks, outcomes, reruns
+
     def _one(
-        self,
-        model: LinearModel,
-        row: Row,
-        weights: NDArray[np.float64],
-        layout: Layout,
-        fields: Mapping[str, Any],
+        self, model: LinearModel, rerun: Rerun, layout: Layout, fields: Mapping[str, Any]
     ) -> tuple[dict[str, Any], narrative.Outcome]:
-        attr = explain_row(model, row, weights)
-        groups = group_attributions(model, row, attr, layout, fields)
+        row = rerun.row
+        attr = explain_row(model, row, rerun.weights)
+        values = token_values(row, attr).tolist()
+        shifts = account_shifts(model, row, attr, fields)
+        picks = greedy_deletions(rerun, attr.label, values, shifts, telling)
+        picked = frozenset(p.key for p in picks if p.kind == "text")
+        groups = group_attributions(model, row, attr, layout, fields, picked, values)
         label = model.classes[attr.label]
         info = model.labels[label]
         confidence = float(attr.probabilities[attr.label])
@@ -140,33 +157,60 @@ class Decider:
             },
         }
         outcome = narrative.Outcome(
-            model.name, label, info.display, confidence, groups, info.queue, info.response_time
+            model.name,
+            label,
+            info.display,
+            confidence,
+            groups,
+            info.queue,
+            info.response_time,
+            ranked=_ranked(groups, picks),
+            is_default=attr.label == self._default[model.name],
+            words=[p.key for p in picks if p.kind == "text"],
         )
         return block, outcome
 
     def _customer(
-        self,
-        outcomes: list[narrative.Outcome],
-        red: RedactedTicket,
-        rows: dict[str, tuple[LinearModel, Row, NDArray[np.float64]]],
+        self, outcomes: list[narrative.Outcome], red: RedactedTicket, reruns: dict[str, Rerun]
     ) -> dict[str, Any]:
         by_name = {o.model: o for o in outcomes}
         order = [by_name[n] for n in ("priority", "intent") if n in by_name]
-        reruns: dict[str, Rerun] = {}
+        shown = narrative.reasons(order)
 
         def rerun(name: str, subject: str, body: str) -> str:
-            if name not in reruns:  # built on first use: many tickets re-run one model only
-                reruns[name] = Rerun(*rows[name])
             return reruns[name].predict(join_fields(subject, body))
 
-        cf = narrative.counterfactual(order, red.subject, red.body, rerun)
+        cf = counterfactual(shown, red.subject, red.body, rerun)
         if cf is not None:
             display = self.models[cf["model"]].labels[cf["label"]].display
-            cf = {**cf, "display": display, "text": narrative.counterfactual_text(cf, display)}
-        details = narrative.reasons(outcomes)
+            cf = {**cf, "display": display, "text": counterfactual_text(cf, display)}
+        summary = narrative.summary(by_name.get("intent"), by_name.get("priority"))
+        silent = [o for o in order if not any(p is o for p, _ in shown)]
         return {
-            "summary": narrative.summary(by_name.get("intent"), by_name.get("priority")),
-            "reason_details": details,
-            "notice": narrative.NOTICE,
+            "summary": " ".join([summary, *(narrative.no_reason(o) for o in silent)]),
+            "reason_details": narrative.reason_details(shown),
+            "notice": self.notice,
             "counterfactual": cf,
         }
+
+
+def _account_weights(model: LinearModel) -> NDArray[np.float64]:
+    return np.asarray(model.coef_t[model.featurizer.account_cols], dtype=np.float64)
+
+
+def _ranked(groups: list[Group], picks: list[Pick]) -> list[Group]:
+    """The groups the search's picks make up, in the order of their first pick.
+
+    A phrase is made of picked words only, so its rank is its earliest word's.
+    """
+    rank = {p.key: i for i, p in enumerate(picks)}
+    found: list[tuple[int, Group]] = []
+    for g in groups:
+        if g.value <= 0:
+            continue
+        keys = g.feature[5:].split(" ") if g.kind == "text" else [str(g.field)]
+        ranks = [rank.get(k) for k in keys]
+        if ranks and all(r is not None for r in ranks):
+            found.append((min(r for r in ranks if r is not None), g))
+    found.sort(key=lambda rg: (rg[0], -rg[1].value))
+    return [g for _, g in found]

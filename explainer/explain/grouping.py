@@ -3,8 +3,8 @@
 Rule (documented in docs/explanations.md): a feature's value is split equally over
 its occurrences in the message; an occurrence of a word n-gram is split equally over
 its n words, a character n-gram belongs to the one word it lies in. Adjacent words
-that each carry a clearly positive value (over a tenth of the largest) are read as
-one phrase of up to four words ("can't log in"); every other word stands alone.
+that the deletion search picked (see :mod:`explainer.explain.search`) are read as one
+phrase of up to four words ("password reset"); every other word stands alone.
 Phrases and words with the same lower-cased text form one group with the spans of
 every occurrence. Each account field (all one-hot columns of a categorical
 together) is one group. The groups partition the features, so they sum exactly to
@@ -25,7 +25,7 @@ from explainer.model.featurizer import Row
 from explainer.model.linear import LinearModel
 from explainer.model.text import Token, field_span
 
-__all__ = ["Group", "Layout", "group_attributions"]
+__all__ = ["Group", "Layout", "group_attributions", "token_values"]
 
 
 class Group(NamedTuple):
@@ -93,18 +93,24 @@ def group_attributions(
     attr: MarginAttribution,
     layout: Layout,
     fields: Mapping[str, Any],
+    picked: frozenset[str] = frozenset(),
+    values: Sequence[float] | None = None,
 ) -> list[Group]:
     """Word and account groups, largest absolute value first.
 
     ``layout`` is the ticket's :class:`Layout` (``Layout.of(row.tokens, text,
     subject_len)``), made once and shared by every model that explains the ticket.
+    ``fields`` holds the account fields the customer gave (a field not given was read
+    at its baseline value and contributes exactly 0); ``picked`` the words phrases are
+    made of; ``values`` the tokens' values when the caller has them.
     """
-    groups = _text_groups(row, attr, layout) + _account_groups(model, attr, fields)
+    vals = token_values(row, attr).tolist() if values is None else list(values)
+    groups = _text_groups(vals, layout, picked) + _account_groups(model, attr, fields)
     groups.sort(key=lambda g: -abs(g.value))
     return groups
 
 
-def _token_values(row: Row, attr: MarginAttribution) -> np.ndarray:
+def token_values(row: Row, attr: MarginAttribution) -> np.ndarray:
     """Each token's share: a column's value split over its occurrences, then its words."""
     if not row.occ_pos.size:
         return np.zeros(len(row.tokens))
@@ -114,20 +120,18 @@ def _token_values(row: Row, attr: MarginAttribution) -> np.ndarray:
 
 
 def _text_groups(
-    row: Row, attr: MarginAttribution, layout: Layout, longest: int = 4
+    vals: list[float], layout: Layout, picked: frozenset[str], longest: int = 4
 ) -> list[Group]:
-    vals = _token_values(row, attr).tolist()
-    floor = 0.1 * max(vals, default=0.0)
     keys, joinable = layout.keys, layout.joinable
     values: dict[str, float] = {}
     spans: dict[str, list[tuple[str, int, int]]] = {}
     display: dict[str, str] = {}
     i, n = 0, len(keys)
     while i < n:
-        # A phrase: adjacent strong positive words, at most ``longest`` of them.
+        # A phrase: adjacent picked words, at most ``longest`` of them.
         j = i + 1
-        if floor > 0 and vals[i] > floor:
-            while j < n and j - i < longest and vals[j] > floor and joinable[j]:
+        if keys[i] in picked:
+            while j < n and j - i < longest and keys[j] in picked and joinable[j]:
                 j += 1
         if j == i + 1:
             key, value, span = keys[i], vals[i], layout.spans[i]
@@ -144,7 +148,9 @@ def _text_groups(
     return [Group(f"text:{w}", "text", v, f'"{display[w]}"', spans[w]) for w, v in values.items()]
 
 
-_GAP = re.compile(r"[ '’-]{1,2}|'[a-z] |’[a-z] ", re.IGNORECASE)
+# What may sit between two words of one phrase: a space or hyphen, or a contraction's
+# tail ("can't log"); never a quote, which would leave the phrase unbalanced.
+_GAP = re.compile(r"[ -]|'[a-z] |’[a-z] ", re.IGNORECASE)
 
 
 def _account_groups(
@@ -157,6 +163,13 @@ def _account_groups(
         value = float(attr.account_values[k : k + width].sum())
         k += width
         raw = fields.get(block.field)
+        if raw is None:  # not given: read at the baseline, so exactly 0
+            out.append(
+                Group(
+                    f"{block.field}=", "account", value, f"{block.field} not given", [], block.field
+                )
+            )
+            continue
         out.append(
             Group(
                 f"{block.field}={raw}",

@@ -92,6 +92,14 @@ class Service:
         """Whether at least one model is in service."""
         return bool(self.decider.models)
 
+    def label_info(self, model: str, label: str) -> dict[str, str]:
+        """How a label of a model in service is shown (display, queue, response time)."""
+        served = self.decider.models.get(model)
+        info = served.labels.get(label) if served is not None else None
+        if info is None:  # a label no model in service knows (an older version's)
+            return {"display": label.replace("_", " ").capitalize()}
+        return info.as_dict()
+
     def preview(self, ticket: TicketIn) -> Decision:
         """Classify and explain without storing (``id`` and ``links`` stay null)."""
         self._need_models()

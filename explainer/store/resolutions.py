@@ -121,7 +121,11 @@ def reviews_with_outcomes(conn: Connection, decision_id: str) -> list[dict[str, 
         answer = by_request.get(req["id"])
         if answer is not None:
             req.update(
-                status="resolved", outcome=answer["outcome"], resolved_at=answer["created_at"]
+                status="resolved",
+                outcome=answer["outcome"],
+                resolved_at=answer["created_at"],
+                intent_after=answer["intent_after"],
+                priority_after=answer["priority_after"],
             )
     unrequested = [
         {
@@ -132,6 +136,8 @@ def reviews_with_outcomes(conn: Connection, decision_id: str) -> list[dict[str, 
             "comment": None,
             "outcome": r["outcome"],
             "resolved_at": r["created_at"],
+            "intent_after": r["intent_after"],
+            "priority_after": r["priority_after"],
         }
         for r in done
         if not r["review_request_id"]

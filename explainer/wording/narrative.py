@@ -7,9 +7,8 @@ only stated after re-running the model on the edited message.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import islice
 from typing import Any
 
 from explainer.explain.grouping import Group
@@ -19,83 +18,26 @@ __all__ = [
     "TEMPLATE_VERSION",
     "Outcome",
     "confidence_word",
-    "counterfactual",
-    "counterfactual_text",
+    "no_reason",
+    "notice",
     "reasons",
-    "remove_all",
     "summary",
 ]
 
-TEMPLATE_VERSION = "2026-11-30.1"
+TEMPLATE_VERSION = "2026-12-01.1"
 MAX_REASONS = 4
-MAX_REMOVED = 3
-MINOR_SHARE = 0.1
 NOTICE = (
     "An automated system (AI) made this decision. It read your subject and message, "
-    "with personal details such as e-mail addresses and phone numbers removed, plus "
-    "your plan, how you contacted us, your account's age and your number of open "
-    "tickets. Your language and region were not used. You can ask a person to "
-    "review it."
+    "with personal details such as e-mail addresses and phone numbers removed. "
+    "You can ask a person to review it."
 )
-# A reason made only of these words would be true but tell the customer nothing.
-_STOPWORDS = frozenset(
-    {
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "been",
-        "but",
-        "by",
-        "can",
-        "do",
-        "for",
-        "from",
-        "had",
-        "has",
-        "have",
-        "he",
-        "her",
-        "hi",
-        "hello",
-        "i",
-        "if",
-        "in",
-        "is",
-        "it",
-        "its",
-        "me",
-        "my",
-        "of",
-        "on",
-        "or",
-        "our",
-        "so",
-        "that",
-        "the",
-        "their",
-        "them",
-        "there",
-        "they",
-        "this",
-        "to",
-        "us",
-        "was",
-        "we",
-        "were",
-        "what",
-        "when",
-        "which",
-        "who",
-        "will",
-        "with",
-        "you",
-        "your",
-    }
-)
+# How the notice names each account input a model card lists, in this order.
+_INPUT_NAMES = {
+    "plan": "your plan",
+    "channel": "how you contacted us",
+    "account_age_days": "your account's age",
+    "open_tickets": "your number of open tickets",
+}
 _CHANNEL_WORDS = {
     "email": "e-mail",
     "chat": "chat",
@@ -116,6 +58,9 @@ class Outcome:
     groups: Sequence[Group]
     queue: str | None = None
     response_time: str | None = None
+    ranked: Sequence[Group] = ()  # reason candidates, in the deletion search's order
+    is_default: bool = False  # the outcome an empty message at the baseline gets
+    words: Sequence[str] = ()  # the words the search picked, in its order
 
     def target(self) -> str:
         """How the outcome is named in a sentence ("High priority", "Refund request")."""
@@ -158,33 +103,55 @@ def summary(intent: Outcome | None, priority: Outcome | None) -> str:
     return " ".join(parts)
 
 
-def reasons(outcomes: Sequence[Outcome]) -> list[dict[str, Any]]:
-    """At most four reasons, each one that pushed toward its model's outcome, largest first."""
-    pools = [_pool(o) for o in outcomes]
-    picked: list[tuple[Outcome, Group]] = []
+def notice(inputs: Sequence[str]) -> str:
+    """The AI notice naming exactly the account inputs the models in service read.
+
+    ``inputs`` are account field names from the model cards; the message is always read.
+    """
+    names = [_INPUT_NAMES.get(f, f.replace("_", " ")) for f in _INPUT_NAMES if f in inputs]
+    names += [f.replace("_", " ") for f in inputs if f not in _INPUT_NAMES]
+    if not names:
+        return NOTICE
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return NOTICE.replace(" removed. ", f" removed, plus {listed}. ", 1)
+
+
+def reasons(outcomes: Sequence[Outcome]) -> list[tuple[Outcome, Group]]:
+    """At most four reasons: up to two per model first, then more in the search's order.
+
+    Each model's candidates come in the order the deletion search took them; the
+    models' lists are interleaved so that neither model's first reason is crowded out.
+    """
+    picked: list[tuple[int, int, Outcome, Group]] = []
     seen: set[str] = set()
-    for take in (2, MAX_REASONS):  # up to two per model first, then fill by size
-        for o, pool in zip(outcomes, pools, strict=True):
-            for g in pool:
-                if len([p for p in picked if p[0] is o]) >= take or len(picked) >= MAX_REASONS:
+    for take in (2, MAX_REASONS):
+        for m, o in enumerate(outcomes):
+            mine = sum(1 for p in picked if p[2] is o)
+            for rank, g in enumerate(o.ranked):
+                if mine >= take or len(picked) >= MAX_REASONS:
                     break
-                if g.feature not in seen:
+                if g.feature not in seen and g.value > 0:
                     seen.add(g.feature)
-                    picked.append((o, g))
-    picked.sort(key=lambda og: -og[1].value)
-    return [_reason(o, g) for o, g in picked]
+                    picked.append((rank, m, o, g))
+                    mine += 1
+    picked.sort(key=lambda p: (p[0], p[1]))
+    return [(o, g) for _, _, o, g in picked]
 
 
-def _pool(o: Outcome) -> list[Group]:
-    """Telling groups that pushed toward the outcome, minor ones left out."""
-    top = max((g.value for g in o.groups), default=0.0)
-    # A push under a tenth of the strongest one is true but would crowd out what mattered.
-    floor = max(0.0, MINOR_SHARE * top)
-    return [g for g in o.groups if g.value > floor and _telling(g)]
+def reason_details(shown: Sequence[tuple[Outcome, Group]]) -> list[dict[str, Any]]:
+    """The decision's JSON form of the reasons shown."""
+    return [_reason(o, g) for o, g in shown]
 
 
-def _telling(g: Group) -> bool:
-    return g.kind != "text" or any(w not in _STOPWORDS for w in g.feature[5:].split())
+def no_reason(o: Outcome) -> str:
+    """The true sentence for a model none of whose reasons can be shown."""
+    if o.is_default:
+        return (
+            f"Nothing in your message stood out: {o.target()} is what the system chooses "
+            "when a message gives it nothing specific to go on."
+        )
+    target = o.target() if o.model == "priority" else f"\u201c{o.target()}\u201d"
+    return f"No single word stood out: the system chose {target} from your message as a whole."
 
 
 def _reason(o: Outcome, g: Group) -> dict[str, Any]:
@@ -213,54 +180,3 @@ def _fact(g: Group) -> str:
     if g.field == "open_tickets":
         return f"you have {v} open ticket{'s' if v != 1 else ''} with us"
     return f"your {str(g.field).replace('_', ' ')} is {v}"
-
-
-def remove_all(subject: str, body: str, removed: Sequence[str]) -> tuple[str, str]:
-    """Delete every occurrence of each substring, in the listed order."""
-    for s in removed:
-        subject, body = subject.replace(s, ""), body.replace(s, "")
-    return subject, body
-
-
-def counterfactual(
-    outcomes: Sequence[Outcome], subject: str, body: str, rerun: Callable[[str, str, str], str]
-) -> dict[str, Any] | None:
-    """The first verified flip from deleting up to three top reason phrases, or None.
-
-    ``rerun(model, subject, body)`` returns that model's label for the edited ticket.
-    """
-    for o in outcomes:
-        telling = (g for g in o.groups if g.kind == "text" and g.value > 0 and _telling(g))
-        words = list(islice(telling, MAX_REMOVED))
-        for k in range(1, len(words) + 1):
-            removed = _substrings(words[:k], subject, body)
-            new_subject, new_body = remove_all(subject, body, removed)
-            label = rerun(o.model, new_subject, new_body)
-            if label != o.label:
-                return {
-                    "model": o.model,
-                    "removed": removed,
-                    "label": label,
-                    "quoted": [g.display for g in words[:k]],
-                }
-    return None
-
-
-def counterfactual_text(cf: dict[str, Any], display: str) -> str:
-    """The sentence for a verified counterfactual, given the new label's display name."""
-    quoted = [q.replace('"', "\u201c", 1)[:-1] + "\u201d" for q in cf["quoted"]]
-    joined = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
-    target = f"{display} priority" if cf["model"] == "priority" else f"\u201c{display}\u201d"
-    return f"Without {joined}, it would most likely have been {target}."
-
-
-def _substrings(groups: Sequence[Group], subject: str, body: str) -> list[str]:
-    fields = {"subject": subject, "body": body}
-    found: list[str] = []
-    for g in groups:
-        for field, start, end in g.spans:
-            piece = fields[field][start:end]
-            if piece not in found:
-                found.append(piece)
-    # Longer first, so deleting a short piece never breaks a longer one listed later.
-    return sorted(found, key=len, reverse=True)

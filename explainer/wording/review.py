@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-__all__ = ["review_outcome"]
+__all__ = ["person_summary", "review_outcome"]
 
 _NAMES = {"intent": "topic", "priority": "priority"}
 
@@ -33,3 +33,25 @@ def _display(displays: Mapping[str, Mapping[str, str]], model: str, label: str |
     if label is None:
         return "none"
     return displays.get(model, {}).get(label) or label.replace("_", " ").capitalize()
+
+
+def person_summary(
+    intent: Mapping[str, str | None] | None, priority: Mapping[str, str | None] | None
+) -> str:
+    """What a person decided, said the way the AI's summary says it (names in quotes).
+
+    ``intent`` and ``priority`` hold ``display`` and, when known, ``queue`` and
+    ``response_time`` of the labels the person set.
+    """
+    parts = []
+    if intent is not None:
+        queue = f" and routed to \u201c{intent['queue']}\u201d" if intent.get("queue") else ""
+        parts.append(
+            f"A person reviewed your ticket: it is about \u201c{intent['display']}\u201d{queue}."
+        )
+    if priority is not None:
+        when = priority.get("response_time")
+        lead = "Its priority" if parts else "A person reviewed your ticket: its priority"
+        tail = f": expect a first response {when}" if when else ""
+        parts.append(f"{lead} is \u201c{priority['display']}\u201d{tail}.")
+    return " ".join(parts)

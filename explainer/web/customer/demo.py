@@ -128,18 +128,20 @@ def _form(data: dict[str, Any], error: str | None) -> str:
 
 def _ticket(data: dict[str, Any]) -> dict[str, Any]:
     def number(key: str) -> Any:
-        raw = str(data.get(key) or "0").strip()
+        raw = str(data.get(key) or "").strip()
+        if not raw:
+            return None  # not given: the models read the baseline, no fact is invented
         return int(raw) if raw.isascii() and raw.isdigit() else raw
 
     return {
         "subject": data.get("subject", ""),
         "body": data.get("body", ""),
-        "channel": data.get("channel") or "web",
+        "channel": data.get("channel") or None,
         "language": "en",
         "customer": {
             "name": data.get("name") or None,
             "email": data.get("email") or None,
-            "plan": data.get("plan") or "free",
+            "plan": data.get("plan") or None,
             "account_age_days": number("account_age_days"),
             "open_tickets": number("open_tickets"),
         },

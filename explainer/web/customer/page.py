@@ -8,10 +8,11 @@ so templates escape every piece and the widget sets each with ``textContent``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from explainer.wording.narrative import MAX_REASONS, confidence_word
+from explainer.wording.review import person_summary
 
 __all__ = ["MAX_COMMENT", "kept_notice", "page_view", "review_state", "segments", "visible"]
 
@@ -82,18 +83,29 @@ def page_view(
     feedback: Sequence[Mapping[str, Any]],
     actions: Mapping[str, str],
     retention_days: int | None = None,
+    labels: LabelLookup | None = None,
 ) -> dict[str, Any]:
     """The customer-facing content of one decision: the page's context and the widget's JSON.
 
     ``retention_days`` (the service's setting) words what is kept and for how long.
+    After a person's review, the page leads with what the person decided (``labels``
+    names their labels) and keeps the AI's original below it as ``ai``.
     """
     customer = decision["customer"]
     details = list(customer.get("reason_details") or [])[:MAX_REASONS]
     ticket = decision["ticket"]
     cf = customer.get("counterfactual")
-    return {
+    ai = {
         "summary": visible(customer["summary"]),
         "outcome": _outcome(decision.get("intent"), decision.get("priority")),
+    }
+    person = _person(decision, reviews, labels)
+    lead = ai if person is None else person
+    return {
+        "decided_by": "ai" if person is None else "person",
+        "summary": lead["summary"],
+        "outcome": lead["outcome"],
+        "ai": None if person is None else ai,
         "reasons": [visible(r["text"]) for r in details],
         "message": {
             field: segments(ticket.get(field) or "", _spans(details, field))
@@ -107,6 +119,37 @@ def page_view(
         "actions": dict(actions),
         "max_comment": MAX_COMMENT,
     }
+
+
+LabelLookup = Callable[[str, str], Mapping[str, str]]
+
+
+def _person(
+    decision: Mapping[str, Any],
+    reviews: Sequence[Mapping[str, Any]],
+    labels: LabelLookup | None,
+) -> dict[str, Any] | None:
+    """The latest resolved review's labels, worded, or None when no person decided."""
+    done = [r for r in reviews if r.get("status") == "resolved" and r.get("intent_after", "") != ""]
+    if not done or labels is None:
+        return None
+    latest = done[-1]
+    chosen: dict[str, Mapping[str, str] | None] = {}
+    for model in ("intent", "priority"):
+        label = latest.get(f"{model}_after") or (decision.get(model) or {}).get("label")
+        chosen[model] = labels(model, label) if label and decision.get(model) else None
+    rows: list[dict[str, str | None]] = []
+    if (intent := chosen["intent"]) is not None:
+        rows.append({"term": "Topic", "value": intent["display"], "note": "set by a person"})
+        if intent.get("queue"):
+            rows.append({"term": "Handled by", "value": intent["queue"], "note": None})
+    if (priority := chosen["priority"]) is not None:
+        rows.append({"term": "Priority", "value": priority["display"], "note": "set by a person"})
+        if priority.get("response_time"):
+            rows.append(
+                {"term": "First response", "value": priority["response_time"], "note": None}
+            )
+    return {"summary": person_summary(intent, priority), "outcome": rows}
 
 
 def kept_notice(retention_days: int) -> str:
@@ -127,12 +170,12 @@ def _outcome(intent: Mapping[str, Any] | None, priority: Mapping[str, Any] | Non
     """Term/value rows for the outcome box; labels only, the values are the models'."""
     rows: list[dict[str, str | None]] = []
     if intent:
-        sure = confidence_word(float(intent["confidence"]))
+        sure = f"the system was {confidence_word(float(intent['confidence']))}"
         rows.append({"term": "Topic", "value": intent["display"], "note": sure})
         if intent.get("queue"):
             rows.append({"term": "Handled by", "value": intent["queue"], "note": None})
     if priority:
-        sure = confidence_word(float(priority["confidence"]))
+        sure = f"the system was {confidence_word(float(priority['confidence']))}"
         rows.append({"term": "Priority", "value": priority["display"], "note": sure})
         if priority.get("response_time"):
             rows.append(

@@ -131,7 +131,14 @@ def _page_view(token: str, view: CustomerView) -> dict[str, Any]:
         "receipts": url_for("customer.receipts", token=token),
     }
     retention = settings().retention_days
-    return page_view(view.decision.wire(), view.reviews, view.feedback, actions, retention)
+    return page_view(
+        view.decision.wire(),
+        view.reviews,
+        view.feedback,
+        actions,
+        retention,
+        labels=service().label_info,
+    )
 
 
 def _page(token: str, view: CustomerView, error: str | None = None) -> str:

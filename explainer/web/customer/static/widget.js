@@ -94,7 +94,7 @@
   function outcome(rows) {
     return el("dl", { class: "xw-outcome" }, rows.map(function (row) {
       var dd = el("dd", { text: row.value });
-      if (row.note) dd.appendChild(el("span", { class: "xw-note", text: " (the system was " + row.note + ")" }));
+      if (row.note) dd.appendChild(el("span", { class: "xw-note", text: " (" + row.note + ")" }));
       return el("div", {}, [el("dt", { text: row.term }), dd]);
     }));
   }
@@ -156,10 +156,16 @@
       message(view.message.body, "xw-body"),
     ]);
     var cf = view.counterfactual ? el("p", { class: "xw-cf", dir: "auto", text: view.counterfactual }) : null;
+    var original = view.ai ? el("div", { class: "xw-ai-original" }, [
+      el("h4", { text: "The AI's original decision, before the person's review" }),
+      el("p", { class: "xw-summary", text: view.ai.summary }),
+      outcome(view.ai.outcome),
+    ]) : null;
     content.replaceChildren(
       el("p", { class: "xw-summary", text: view.summary }),
       outcome(view.outcome),
-      section("The main reasons", [reasons, figure, cf]),
+      original || document.createTextNode(""),
+      section(view.ai ? "Why the AI decided as it did" : "The main reasons", [reasons, figure, cf]),
       section("About this decision", [el("p", { text: view.notice })]),
       section("Ask a person to review this", reviewPart()),
       section("Did this explanation help?", feedbackPart())
