@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import explain, http, wording
+from bench import explain, http, open_set, wording
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 
@@ -32,6 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     where = ["--out", str(out)] if out is not None else []
     status = explain.main([*flags, *where])
     status |= wording.main([*flags, *where])
+    if not args.quick:  # trains a banking77 model: the slow test stage covers it instead
+        status |= open_set.main(where)
     status |= http.main([*flags, *where])
     print(f"bench: done in {time.monotonic() - started:.0f} s", file=sys.stderr)
     return status

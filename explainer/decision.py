@@ -28,6 +28,7 @@ __all__ = [
     "CustomerView",
     "Decision",
     "Explanation",
+    "Handoff",
     "Links",
     "ModelDecision",
     "ModelRef",
@@ -144,6 +145,7 @@ class TicketOut(Typed):
     body: Annotated[str, Personal(erased="")]
     channel: Channel | None = Field(None, description="Null: not given (read at the baseline).")
     language: str | None = None
+    prefer_person: bool = Field(False, description="The customer asked for a person.")
     customer: CustomerOut
 
 
@@ -203,6 +205,21 @@ class CustomerView(Typed):
         return [r.text for r in self.reason_details]
 
 
+HandoffCode = Literal["out_of_scope", "low_confidence", "sensitive", "opted_out"]
+
+
+class Handoff(Typed):
+    """Whether a person must act on this decision, and why (docs/handoff.md)."""
+
+    required: bool = False
+    reasons: list[HandoffCode] = Field(default_factory=list)
+    topics: Annotated[list[str], Personal(erased=[])] = Field(
+        default_factory=list,
+        description="Sensitive topics the message mentioned (personal: erased with it).",
+    )
+    topic_list_version: str | None = None
+
+
 class Links(Typed):
     """Where the customer can see this decision."""
 
@@ -228,6 +245,7 @@ class Decision(Typed):
     intent: ModelDecision | None = None
     priority: ModelDecision | None = None
     customer: CustomerView
+    handoff: Handoff = Field(default_factory=Handoff)
     links: Links | None = None
     receipt: Receipt | None = Field(None, description="Null in a preview.")
     template_version: str | None = None

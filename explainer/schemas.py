@@ -128,6 +128,9 @@ class TicketIn(_Strict):
         default=None, description="Audit attribute (BCP 47 tag); not a model input."
     )
     customer: CustomerIn = Field(default_factory=CustomerIn)
+    prefer_person: bool = Field(
+        default=False, description="The customer wants a person, not a model, to decide."
+    )
 
     @model_validator(mode="after")
     def _some_text(self) -> TicketIn:

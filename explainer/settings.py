@@ -32,6 +32,10 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL; postgresql+psycopg:// in production.",
     )
     models_dir: Path = Field(Path("models"), description="Trained versions and their cards.")
+    sensitive_topics_file: Path | None = Field(
+        None,
+        description="A sensitive-topic list (JSON, docs/handoff.md) replacing the built-in one.",
+    )
     env: Literal["development", "production"] = Field(
         "development", description="production refuses unsafe defaults (the log key's place)."
     )

@@ -77,7 +77,9 @@ def test_margin_attributions_equal_shap_linear_explainer(
     model = models[name]
     clf = model.pipeline.named_steps["clf"]
     features = model.pipeline.named_steps["features"]
-    explainer = shap.LinearExplainer((clf.coef_, clf.intercept_), _baseline_vector(model))
+    # Serving explains the calibrated scores: the fitted weights over the card's temperature.
+    t = model.temperature
+    explainer = shap.LinearExplainer((clf.coef_ / t, clf.intercept_ / t), _baseline_vector(model))
     expected = np.asarray(explainer.expected_value)
     explained = _rows(model, frame)
     cols = ["text", *model.account_fields]
@@ -98,8 +100,9 @@ def test_logits_and_probabilities_equal_pipeline(
 ) -> None:
     model = models[name]
     cols = ["text", *model.account_fields]
-    proba = model.pipeline.predict_proba(frame[cols])
-    decision = model.pipeline.decision_function(frame[cols])
+    decision = model.pipeline.decision_function(frame[cols]) / model.temperature
+    proba = np.exp(decision - decision.max(axis=1, keepdims=True))
+    proba /= proba.sum(axis=1, keepdims=True)
     for i, (row, attr) in enumerate(_rows(model, frame)):
         assert np.max(np.abs(attr.probabilities - proba[i])) <= TOL
         assert np.max(np.abs(model.logits(row) - decision[i])) <= TOL

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -37,3 +39,26 @@ def test_banking77_train_then_evaluate(tmp_path: Path) -> None:
     )
     assert report["n"] == 3_080
     assert report["accuracy"] >= 0.89
+
+
+@pytest.mark.slow
+def test_banking77_calibration_and_open_set_abstention() -> None:
+    """Calibrated (ECE at most 0.03 on the test file) and abstaining on unknown intents."""
+    shared_data("banking77/train.csv")
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.open_set", "--json"],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout)
+    print(json.dumps(result, indent=2))
+    o = result["open_set"]
+    assert result["unknown_intents"] == 19 and o["unknown_rows"] == 760
+    assert result["calibration"]["ece"] <= 0.03
+    assert o["auroc"] >= 0.8
+    assert o["abstained_known"] <= 0.08  # the 5 % target, with the test file's own noise
+    assert o["abstained_unknown"] >= 4 * o["abstained_known"]

@@ -9,6 +9,7 @@ import pandas as pd
 from click.testing import CliRunner
 
 from explainer.cli.main import main
+from explainer.model.registry import load_card
 from explainer.training.datasets import demo_data
 
 DECISION_KEYS = {"id", "created_at", "ticket", "intent", "priority", "customer", "links"}
@@ -113,6 +114,38 @@ def test_evaluate_json(models_dir: Path, tmp_path: Path) -> None:
     assert 0 < report["priority"]["accuracy"] <= 1
     table = CliRunner().invoke(main, [*args, "--models", str(models_dir)])
     assert "accuracy" in table.stdout and "macro-F1" in table.stdout
+    for name in ("intent", "priority"):
+        cal = report[name]["calibration"]
+        assert set(cal) == {"ece", "brier"} and 0 <= cal["ece"] <= 1 and cal["brier"] >= 0
+        assert "open_set" not in report[name]  # every label is one the model knows
+
+
+def test_evaluate_reports_the_open_set_when_labels_are_unknown(
+    models_dir: Path, tmp_path: Path
+) -> None:
+    data = demo_data(300, seed=22)
+    intent = data.intent.where(data.intent != "billing", "lottery_win")  # a label never seen
+    path = tmp_path / "open.csv"
+    pd.DataFrame({"text": data.frame["text"], "intent": intent}).to_csv(path, index=False)
+    args = ["evaluate", "--data", str(path), "--text-col", "text", "--intent-col", "intent"]
+    result = CliRunner().invoke(main, [*args, "--models", str(models_dir), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)["intent"]
+    o = report["open_set"]
+    assert o["unknown_rows"] == int((intent == "lottery_win").sum()) > 0
+    assert 0 <= o["auroc"] <= 1 and 0 <= o["abstained_unknown"] <= 1
+    assert report["n"] == o["known_rows"]  # accuracy over the labels the model knows
+
+
+def test_cards_record_calibration_and_the_abstention_threshold(models_dir: Path) -> None:
+    for name in ("intent", "priority"):
+        card = load_card(models_dir, name)
+        cal, abstain = card["calibration"], card["abstention"]
+        assert cal["temperature"] > 0 and cal["bins"] == 15
+        assert cal["ece"] <= cal["ece_before"] + 0.01  # measured on the half not fitted
+        assert 0 < abstain["threshold"] < 1 and abstain["target"] == 0.05
+        assert abstain["measured_rate"] <= 0.1
+    assert load_card(models_dir, "intent")["calibration"]["ece"] <= 0.03
 
 
 def test_evaluate_missing_file_is_a_clean_error(models_dir: Path, tmp_path: Path) -> None:

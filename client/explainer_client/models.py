@@ -194,6 +194,29 @@ class FieldError(BaseModel):
     type: Annotated[str, Field(title="Type")]
 
 
+class Reason(StrEnum):
+    out_of_scope = "out_of_scope"
+    low_confidence = "low_confidence"
+    sensitive = "sensitive"
+    opted_out = "opted_out"
+
+
+class Handoff(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
+    reasons: Annotated[list[Reason] | None, Field(title="Reasons")] = None
+    required: Annotated[bool | None, Field(title="Required")] = False
+    topic_list_version: Annotated[str | None, Field(title="Topic List Version")] = None
+    topics: Annotated[
+        list[str] | None,
+        Field(
+            description="Sensitive topics the message mentioned (personal: erased with it).",
+            title="Topics",
+        ),
+    ] = None
+
+
 class LeafPage(BaseModel):
     model_config = ConfigDict(
         extra="ignore",
@@ -407,6 +430,13 @@ class TicketIn(BaseModel):
             title="Language",
         ),
     ] = None
+    prefer_person: Annotated[
+        bool | None,
+        Field(
+            description="The customer wants a person, not a model, to decide.",
+            title="Prefer Person",
+        ),
+    ] = False
     subject: Annotated[
         str | None, Field(max_length=20000, pattern="^[^\\x00]*$", title="Subject")
     ] = ""
@@ -424,6 +454,10 @@ class TicketOut(BaseModel):
     ] = None
     customer: CustomerOut
     language: Annotated[str | None, Field(title="Language")] = None
+    prefer_person: Annotated[
+        bool | None,
+        Field(description="The customer asked for a person.", title="Prefer Person"),
+    ] = False
     subject: Annotated[str, Field(title="Subject")]
     ticket_id: Annotated[str | None, Field(title="Ticket Id")] = None
 
@@ -497,6 +531,7 @@ class Decision(BaseModel):
         bool | None,
         Field(description="The customer's personal data was erased.", title="Erased"),
     ] = False
+    handoff: Handoff | None = None
     id: Annotated[str | None, Field(title="Id")] = None
     intent: ModelDecision | None = None
     links: Links | None = None

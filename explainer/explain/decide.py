@@ -19,6 +19,8 @@ from explainer.explain.attribution import METHOD, OUTPUT_SPACE, explain_row
 from explainer.explain.grouping import Group, Layout, group_attributions, token_values
 from explainer.explain.rerun import Rerun
 from explainer.explain.search import Pick, account_shifts, greedy_deletions
+from explainer.handoff.rules import abstention, handoff
+from explainer.handoff.topics import SensitiveTopics, Topic
 from explainer.model.cards import BASELINE_TEXT
 from explainer.model.featurizer import Row
 from explainer.model.linear import LinearModel
@@ -59,6 +61,7 @@ class RedactedTicket:
             "body": self.body,
             "channel": self.ticket.channel,
             "language": self.ticket.language,
+            "prefer_person": self.ticket.prefer_person,
             "customer": {
                 "id": c.id,
                 "plan": c.plan,
@@ -72,8 +75,11 @@ class RedactedTicket:
 class Decider:
     """Classifies and explains tickets with a fixed set of loaded models."""
 
-    def __init__(self, models: Mapping[str, LinearModel]) -> None:
+    def __init__(
+        self, models: Mapping[str, LinearModel], topics: SensitiveTopics | None = None
+    ) -> None:
         self.models = dict(models)
+        self.topics = topics if topics is not None else SensitiveTopics.load()
         inputs = {f for m in self.models.values() for f in m.account_fields}
         self.notice = narrative.notice(sorted(inputs))
         # What each model chooses for an empty message at its baseline fields.
@@ -89,6 +95,14 @@ class Decider:
     def explain(self, red: RedactedTicket, now: datetime | None = None) -> Decision:
         """The decision object for an already redacted ticket: models, reasons, wording."""
         blocks, outcomes, reruns = self.outcomes(red)
+        intent = blocks.get("intent")
+        abstained = (
+            abstention(self.models["intent"], list(intent["probabilities"].values()))
+            if intent is not None
+            else None
+        )
+        found = self.topics.found(red.subject, red.body)
+        hand = handoff(red.ticket.prefer_person, found, abstained, self.topics.version)
         created = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         return Decision.model_validate(
             {
@@ -96,7 +110,8 @@ class Decider:
                 "ticket": red.as_dict(),
                 "intent": blocks.get("intent"),
                 "priority": blocks.get("priority"),
-                "customer": self._customer(outcomes, red, reruns),
+                "customer": self._customer(outcomes, red, reruns, hand, found),
+                "handoff": hand,
                 "template_version": narrative.TEMPLATE_VERSION,
             }
         )
@@ -171,9 +186,20 @@ class Decider:
         return block, outcome
 
     def _customer(
-        self, outcomes: list[narrative.Outcome], red: RedactedTicket, reruns: dict[str, Rerun]
+        self,
+        outcomes: list[narrative.Outcome],
+        red: RedactedTicket,
+        reruns: dict[str, Rerun],
+        hand: dict[str, Any],
+        found: list[Topic],
     ) -> dict[str, Any]:
         by_name = {o.model: o for o in outcomes}
+        if hand["required"]:
+            # A person handles it: nothing may point the customer to a topic queue, and
+            # after opting out no model output is worded at all.
+            by_name.pop("intent", None)
+            if "opted_out" in hand["reasons"]:
+                by_name.clear()
         order = [by_name[n] for n in ("priority", "intent") if n in by_name]
         shown = narrative.reasons(order)
 
@@ -186,10 +212,12 @@ class Decider:
             cf = {**cf, "display": display, "text": counterfactual_text(cf, display)}
         summary = narrative.summary(by_name.get("intent"), by_name.get("priority"))
         silent = [o for o in order if not any(p is o for p, _ in shown)]
+        lead = narrative.handoff_lead(hand["reasons"], [t.say for t in found])
+        parts = [lead, summary, *(narrative.no_reason(o) for o in silent)]
         return {
-            "summary": " ".join([summary, *(narrative.no_reason(o) for o in silent)]),
+            "summary": " ".join(p for p in parts if p),
             "reason_details": narrative.reason_details(shown),
-            "notice": self.notice,
+            "notice": narrative.OPTED_OUT_NOTICE if "opted_out" in hand["reasons"] else self.notice,
             "counterfactual": cf,
         }
 

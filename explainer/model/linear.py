@@ -39,6 +39,17 @@ class LinearModel:
     pipeline: Any = None
 
     @property
+    def temperature(self) -> float:
+        """The card's temperature: ``coef_t`` and ``intercept`` are already divided by it."""
+        return float(self.card.get("calibration", {}).get("temperature", 1.0))
+
+    @property
+    def abstain_below(self) -> float | None:
+        """The calibrated top-class probability under which a person takes the ticket."""
+        threshold = self.card.get("abstention", {}).get("threshold")
+        return None if threshold is None else float(threshold)
+
+    @property
     def account_fields(self) -> list[str]:
         """Names of the account fields this model reads."""
         return [b.field for b in self.featurizer.account_blocks]
@@ -60,6 +71,18 @@ class LinearModel:
         if acc.size:
             out = out + row.account @ self.coef_t[acc]
         return np.asarray(out, dtype=np.float64)
+
+
+def temperature_of(card: dict[str, Any]) -> float:
+    """The calibration temperature a card records (1 for a card without one).
+
+    Serving divides the weights and intercepts by it once, so every score, probability
+    and exact attribution is the calibrated one and the chosen label never changes.
+    """
+    t = float(card.get("calibration", {}).get("temperature", 1.0))
+    if not t > 0:
+        raise ValueError(f"calibration temperature must be positive, got {t}")
+    return t
 
 
 def softmax(z: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -85,8 +108,8 @@ def compile_model(pipeline: Any, card: dict[str, Any], labels: dict[str, LabelIn
         classes=[str(c) for c in clf.classes_],
         labels=labels,
         featurizer=featurizer,
-        coef_t=np.ascontiguousarray(coef.T),
-        intercept=intercept,
+        coef_t=np.ascontiguousarray(coef.T) / temperature_of(card),
+        intercept=intercept / temperature_of(card),
         baseline_fields=baseline_fields,
         baseline_account=featurizer.account_values(baseline_fields),
         card=card,

@@ -70,6 +70,7 @@ def read(folder: Path, card: dict[str, Any], labels: dict[str, LabelInfo]) -> Li
         classes=[str(c) for c in layout["classes"]],
         labels=labels,
         featurizer=featurizer,
+        # Written from a compiled model: already divided by the card's temperature.
         coef_t=np.ascontiguousarray(arrays["coef_t"]),
         intercept=arrays["intercept"],
         baseline_fields=baseline_fields,

@@ -7,6 +7,8 @@ out. One row per stored decision, with the keys
 - ``intent`` / ``priority`` (predicted labels) and ``intent_confidence`` /
   ``priority_confidence``,
 - ``contested`` (the customer asked for a human review),
+- ``handoff`` (a person must act), ``abstained`` (the model was out of scope or
+  unsure), ``sensitive`` and ``opted_out`` (see explainer.handoff.rules),
 - ``reviewed_intent`` / ``reviewed_priority`` (the labels a reviewer confirmed or
   corrected; ``None`` when nobody reviewed it),
 - ``reasons`` (number of reasons shown), ``coverage`` (sum of the shown reasons'
@@ -70,6 +72,7 @@ def _frame(rows: Sequence[Mapping[str, Any]], attributes: Sequence[str]) -> pd.D
         *MODELS,
         *(f"{m}_confidence" for m in MODELS),
         "contested",
+        *_HANDOFF,
         *(f"reviewed_{m}" for m in MODELS),
         "reasons",
         "coverage",
@@ -78,7 +81,7 @@ def _frame(rows: Sequence[Mapping[str, Any]], attributes: Sequence[str]) -> pd.D
     frame = pd.DataFrame([{c: r.get(c) for c in columns} for r in rows], columns=columns)
     for a in attributes:
         frame[a] = [NOT_GIVEN if pd.isna(v) or v == "" else str(v) for v in frame[a]]
-    for c in ("contested", "counterfactual"):
+    for c in ("contested", "counterfactual", *_HANDOFF):
         frame[c] = frame[c].fillna(False).astype(bool)
     for c in ("reasons", "coverage", "intent_confidence", "priority_confidence"):
         frame[c] = pd.to_numeric(frame[c], errors="coerce").astype(float)
@@ -98,6 +101,12 @@ def _attribute(frame: pd.DataFrame, attribute: str, min_group: int) -> Attribute
             ctx.mean("intent_confidence", "Mean intent confidence"),
             ctx.mean("priority_confidence", "Mean priority confidence"),
             _contest_rate(ctx),
+        ],
+        "Hand-offs to a person": [
+            _handoff_rate(ctx, "handoff", "Handed to a person (any reason)"),
+            _handoff_rate(ctx, "abstained", "Model abstained (out of scope or unsure)"),
+            _handoff_rate(ctx, "sensitive", "Sensitive topic"),
+            _handoff_rate(ctx, "opted_out", "Customer opted out"),
         ],
         "Accuracy where reviewed": [_accuracy(ctx, m) for m in MODELS],
         "Explanation quality": [
@@ -193,6 +202,16 @@ def _label_rates(ctx: _Ctx, model: str) -> list[MetricRow]:
         )
         for c in labels
     ]
+
+
+_HANDOFF = ("handoff", "abstained", "sensitive", "opted_out")
+
+
+def _handoff_rate(ctx: _Ctx, column: str, label: str) -> MetricRow:
+    rates = ctx.frame.groupby(ctx.attribute)[column].mean()
+    values = {g: _num(rates.get(g)) for g in ctx.groups}
+    # Flag a group handed off (or abstained on) far more often than the others.
+    return ctx.row(column, label, "rate", values, favourable=lambda v: 1 - v)
 
 
 def _contest_rate(ctx: _Ctx) -> MetricRow:

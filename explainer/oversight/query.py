@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-__all__ = ["EQUALS", "REVIEW_STATES", "SORTS", "SUMMARY_COLUMNS", "SearchQuery"]
+__all__ = ["EQUALS", "HANDOFF_STATES", "REVIEW_STATES", "SORTS", "SUMMARY_COLUMNS", "SearchQuery"]
 
 SUMMARY_COLUMNS = (  # what a search row shows; shared by every listing
     "id",
@@ -20,10 +20,14 @@ SUMMARY_COLUMNS = (  # what a search row shows; shared by every listing
     "region",
     "intent_model_version",
     "priority_model_version",
+    "handoff_required",
+    "handoff_reasons",
 )
 EQUALS = ("intent", "priority", "channel", "plan", "language", "region")
 SORTS = ("created_at", "intent_confidence", "priority_confidence", "intent", "priority")
 REVIEW_STATES = ("none", "requested", "resolved")
+# "required", "none", or one reason code (see explainer.handoff.rules).
+HANDOFF_STATES = ("required", "none", "opted_out", "sensitive", "out_of_scope", "low_confidence")
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,7 @@ class SearchQuery:
     confidence_min: float | None = None
     confidence_max: float | None = None
     review: str | None = None
+    handoff: str | None = None
     # Exact look-ups a support lead starts from: the helpdesk's ticket id, the customer id.
     ticket_id: str | None = None
     customer_id: str | None = None

@@ -104,7 +104,7 @@ class Console:
     def review_queue(
         self, page: int, per_page: int, viewer: User
     ) -> tuple[list[dict[str, Any]], int]:
-        """One page of the queue: open customer requests first, then decisions to check.
+        """One page of the triage queue: hand-offs first, then open customer requests.
 
         Each card carries what a reviewer judges by (the redacted message, the customer's
         comments, the labels' display names), so showing a page is logged like opening

@@ -20,6 +20,7 @@ from typing import Any
 from explainer.decision import Decision, Links, Receipt
 from explainer.errors import ExplainerError, NotFoundError
 from explainer.explain.decide import Decider
+from explainer.handoff.topics import SensitiveTopics
 from explainer.model.registry import load_models
 from explainer.schemas import TicketIn
 from explainer.service.admin import Admin
@@ -80,7 +81,9 @@ class Service:
         loaded = load_models(settings.models_dir) if models else {}
         signer = LinkSigner(settings.secret, settings.link_max_age_days)
         cards = {name: m.card for name, m in loaded.items()}
-        return cls(settings, Decider(loaded), Store.from_settings(settings), signer, cards)
+        topics = SensitiveTopics.load(settings.sensitive_topics_file)
+        decider = Decider(loaded, topics)
+        return cls(settings, decider, Store.from_settings(settings), signer, cards)
 
     @property
     def models_dir(self) -> Path:

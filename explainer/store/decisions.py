@@ -81,6 +81,8 @@ def _summary(d: Decision, public: dict[str, Any], api_key_id: str | None) -> dic
         "template_version": d.template_version,
         "api_key_id": api_key_id,
         "document": canonical(public).decode("utf-8"),
+        "handoff_required": d.handoff.required,
+        "handoff_reasons": ",".join(d.handoff.reasons) or None,
     }
     for name in ("intent", "priority"):
         block = getattr(d, name)

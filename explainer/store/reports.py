@@ -51,11 +51,18 @@ def fairness_rows(
     contested = set(conn.execute(select(review_requests.c.decision_id).distinct()).scalars())
     reviewed = _reviewed(conn)
     cols = [_D.c[c] for c in ("id", "language", "region", "plan", "intent", "priority")]
-    confidences = [_D.c.intent_confidence, _D.c.priority_confidence]
+    confidences = [_D.c.intent_confidence, _D.c.priority_confidence, _D.c.handoff_reasons]
     query = _window(select(*cols, *confidences, _D.c.document), since, until)
     out = []
     for row in conn.execute(query).mappings():
-        item = {k: v for k, v in row.items() if k != "document"}
+        item = {k: v for k, v in row.items() if k not in ("document", "handoff_reasons")}
+        codes = set((row["handoff_reasons"] or "").split(","))
+        item.update(
+            handoff=bool(codes - {""}),
+            abstained=bool(codes & {"out_of_scope", "low_confidence"}),
+            sensitive="sensitive" in codes,
+            opted_out="opted_out" in codes,
+        )
         review = reviewed.get(row["id"], (None, None))
         item.update(
             contested=row["id"] in contested,

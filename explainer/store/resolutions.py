@@ -14,11 +14,11 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    and_,
     bindparam,
     exists,
     func,
     literal_column,
-    or_,
     select,
 )
 
@@ -32,7 +32,6 @@ from explainer.store.ledger.log import Recorder, iso
 from explainer.store.tables import decisions, payloads, review_requests, review_resolutions
 
 __all__ = [
-    "LOW_CONFIDENCE",
     "decision_column",
     "open_request",
     "queue",
@@ -42,7 +41,6 @@ __all__ = [
     "reviews_with_outcomes",
 ]
 
-LOW_CONFIDENCE = 0.5
 _R, _Q, _D = review_resolutions, review_requests, decisions
 
 
@@ -156,13 +154,16 @@ def decision_column(name: str, sqlite: bool) -> ColumnElement[Any]:
 
 
 def queue(conn: Connection, limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
-    """Open customer requests (oldest first), then unreviewed low-confidence decisions.
+    """The human-triage queue: hand-offs no one has resolved, then open customer requests.
 
-    Two queries, one per part, so each uses its own index: the requests are read from
-    the (small) request table, the low-confidence part from the covering index.
+    A decision whose hand-off rule says a person must act (out of scope, low confidence,
+    a sensitive topic, the customer opted out) comes first, oldest first; then every
+    other decision a customer asked to have reviewed, by when they asked. Each part is
+    its own indexed query, and the page is cut across the two.
     """
-    sqlite = conn.dialect.name == "sqlite"
     cols = [_D.c[c] for c in SUMMARY_COLUMNS]
+    handoff = (_D.c.handoff_required.is_(True), ~_resolved())
+    n_handoff = conn.execute(select(func.count()).select_from(_D).where(*handoff)).scalar_one()
     answered = exists().where(_R.c.review_request_id == _Q.c.id)
     asked = (
         select(_Q.c.decision_id, func.min(_Q.c.created_at).label("asked_at"))
@@ -170,38 +171,37 @@ def queue(conn: Connection, limit: int, offset: int) -> tuple[list[dict[str, Any
         .group_by(_Q.c.decision_id)
         .subquery()
     )
-    n_asked = conn.execute(select(func.count()).select_from(asked)).scalar_one()
-    first = (
-        select(*cols)
-        .join(asked, asked.c.decision_id == _D.c.id)
-        .order_by(asked.c.asked_at, _D.c.id)
-        .limit(max(0, limit))
-        .offset(max(0, offset))
-    )
-    rows = (
-        [{**r, "requested": True} for r in conn.execute(first).mappings()]
-        if offset < n_asked
-        else []
-    )
-    low = or_(
-        decision_column("intent_confidence", sqlite) < LOW_CONFIDENCE,
-        decision_column("priority_confidence", sqlite) < LOW_CONFIDENCE,
-    )
-    where = (low, ~_resolved(), ~open_request())
-    n_low = conn.execute(select(func.count()).select_from(_D).where(*where)).scalar_one()
+    not_handoff = ~and_(*handoff)
+    n_asked = conn.execute(
+        select(func.count())
+        .select_from(asked.join(_D, asked.c.decision_id == _D.c.id))
+        .where(not_handoff)
+    ).scalar_one()
+    rows: list[dict[str, Any]] = []
+    if offset < n_handoff:
+        first = (
+            select(*cols, open_request().label("requested"))
+            .where(*handoff)
+            .order_by(_D.c.created_at, _D.c.id)
+            .limit(max(0, limit))
+            .offset(max(0, offset))
+        )
+        rows += [dict(r) for r in conn.execute(first).mappings()]
     rest = limit - len(rows)
     if rest > 0:
         second = (
             select(*cols)
-            .where(*where)
-            .order_by(_D.c.created_at, _D.c.id)
+            .join(asked, asked.c.decision_id == _D.c.id)
+            .where(not_handoff)
+            .order_by(asked.c.asked_at, _D.c.id)
             .limit(rest)
-            .offset(max(0, offset - n_asked))
+            .offset(max(0, offset - n_handoff))
         )
-        rows += [{**r, "requested": False} for r in conn.execute(second).mappings()]
+        rows += [{**r, "requested": True} for r in conn.execute(second).mappings()]
     for r in rows:
         r["created_at"] = iso(r["created_at"])
-    return rows, int(n_asked + n_low)
+        r["requested"] = bool(r["requested"])
+    return rows, int(n_handoff + n_asked)
 
 
 def reviewed(conn: Connection) -> list[dict[str, Any]]:

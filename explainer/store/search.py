@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, exists, func, or_, select
 
-from explainer.oversight.query import EQUALS, SORTS, SUMMARY_COLUMNS, SearchQuery
+from explainer.oversight.query import EQUALS, HANDOFF_STATES, SORTS, SUMMARY_COLUMNS, SearchQuery
 from explainer.store.ledger.log import iso, ticket_hash
 from explainer.store.resolutions import decision_column, open_request
 from explainer.store.tables import decisions, payloads, review_requests, review_resolutions
@@ -50,6 +50,7 @@ def _conditions(q: SearchQuery, sqlite: bool) -> list[Any]:
     if q.confidence_max is not None:
         conds.append(conf <= q.confidence_max)
     conds.extend(_review_condition(q.review))
+    conds.extend(_handoff_condition(q.handoff))
     conds.extend(_lookups(q))
     return conds
 
@@ -65,6 +66,16 @@ def _lookups(q: SearchQuery) -> list[Any]:
         return []
     refs = select(payloads.c.ref_id).where(payloads.c.kind == "decision", *conds)
     return [_D.c.id.in_(refs)]
+
+
+def _handoff_condition(state: str | None) -> list[Any]:
+    if state is None or state not in HANDOFF_STATES:
+        return []
+    if state == "required":
+        return [_D.c.handoff_required.is_(True)]
+    if state == "none":
+        return [_D.c.handoff_required.is_(False)]
+    return [_D.c.handoff_reasons.contains(state, autoescape=True)]
 
 
 def _review_condition(state: str | None) -> list[Any]:

@@ -15,6 +15,7 @@ from explainer.explain.grouping import Layout, group_attributions
 from explainer.model.catalogue import DEMO_INTENTS, DEMO_PRIORITIES, LabelInfo, labels_for
 from explainer.model.linear import compile_model
 from explainer.model.registry import write_version
+from explainer.training.calibration import calibrate, scores_of
 from explainer.training.datasets import LabelledData
 from explainer.training.fit import baseline_fields, fit, metrics, model_card
 from explainer.training.pipeline import ACCOUNT_CATEGORICAL, ACCOUNT_NUMERIC, ModelSpec
@@ -113,6 +114,14 @@ def _fit_one(
         "class_counts": {str(k): int(v) for k, v in y[train].value_counts().items()},
     }
     card = model_card(name, spec, pipe, labels, summary, held, baseline_fields(frame[train], spec))
+    if test.any():
+        scores = scores_of(pipe, frame[test])
+        y_idx = np.array([classes.index(str(v)) for v in y[test]], dtype=np.intp)
+        card["calibration"], card["abstention"] = calibrate(scores, y_idx)
+        progress(
+            f"[{name}] calibration: temperature {card['calibration']['temperature']:.3f}, "
+            f"ECE {card['calibration']['ece_before']:.3f} -> {card['calibration']['ece']:.3f}"
+        )
     card["global_importance"] = _importance(
         pipe, card, labels, frame[test] if test.any() else frame
     )

@@ -15,9 +15,11 @@ from explainer.explain.grouping import Group
 
 __all__ = [
     "NOTICE",
+    "OPTED_OUT_NOTICE",
     "TEMPLATE_VERSION",
     "Outcome",
     "confidence_word",
+    "handoff_lead",
     "no_reason",
     "notice",
     "reasons",
@@ -30,6 +32,11 @@ NOTICE = (
     "An automated system (AI) made this decision. It read your subject and message, "
     "with personal details such as e-mail addresses and phone numbers removed. "
     "You can ask a person to review it."
+)
+OPTED_OUT_NOTICE = (
+    "You asked for a person, so no automated system decides this ticket: a person from "
+    "our team will. Our AI models still read your message, with personal details removed, "
+    "for our statistics and to check their quality. You can still ask for a review."
 )
 # How the notice names each account input a model card lists, in this order.
 _INPUT_NAMES = {
@@ -96,11 +103,34 @@ def summary(intent: Outcome | None, priority: Outcome | None) -> str:
         when = (
             f": expect a first response {priority.response_time}" if priority.response_time else ""
         )
+        whose = "Its" if parts else "Your ticket's"
         parts.append(
-            f"Its priority was set to \u201c{priority.display}\u201d{when} "
+            f"{whose} priority was set to \u201c{priority.display}\u201d{when} "
             f"(the system was {confidence_word(priority.confidence)})."
         )
     return " ".join(parts)
+
+
+def handoff_lead(reasons: Sequence[str], topics: Sequence[str]) -> str:
+    """Why a person will handle the ticket, leading the summary ("" when no one must).
+
+    ``topics`` are the sensitive topics found, as the list words them ("a bereavement").
+    """
+    if "opted_out" in reasons:
+        return (
+            "You asked for a person to decide, so a person from our team will handle your ticket."
+        )
+    if "sensitive" in reasons and topics:
+        said = topics[0] if len(topics) == 1 else ", ".join(topics[:-1]) + " and " + topics[-1]
+        return f"You mentioned {said}, so a person will handle your request."
+    if "out_of_scope" in reasons:
+        return "We weren't sure what your message is about, so a person from our team will read it."
+    if "low_confidence" in reasons:
+        return (
+            "We weren't sure which of our teams your message is for, so a person from our "
+            "team will read it."
+        )
+    return ""
 
 
 def notice(inputs: Sequence[str]) -> str:

@@ -43,7 +43,13 @@ _OURS = {t.name for t, _ in RECORD_TABLES.values()} | {
 
 
 # What later revisions added to revision 0001's tables.
-_LATER = {"ticket_hash", "ix_payloads_ticket_hash"}
+_LATER = {
+    "ticket_hash",
+    "ix_payloads_ticket_hash",
+    "handoff_required",
+    "handoff_reasons",
+    "ix_decisions_handoff_required",
+}
 
 
 def test_every_revision_together_matches_the_code(db_url: str) -> None:

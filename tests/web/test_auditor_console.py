@@ -126,20 +126,19 @@ def _resolve(client: FlaskClient, decision_id: str, **form: str) -> None:
     assert r.status_code == 303, r.get_data(as_text=True)
 
 
-def test_queue_holds_requests_then_low_confidence(app: Flask) -> None:
+def test_queue_holds_hand_offs_then_requests(app: Flask) -> None:
     service = app.extensions["explainer"]
     asked = decide(app, "Refund for order 5", "I want my money back", customer={"id": "C-9"})
     service.store.add_review_request(asked["id"], "Please check")
     reviewer = signed_in(app, "reviewer")
     html = reviewer.get("/audit/reviews").get_data(as_text=True)
     listed = re.findall(r'<a class="mono" href="/audit/decisions/(dec_[A-Z0-9]+)"', html)
-    assert listed[0] == asked["id"] and "customer asked" in html
-    low = [
-        d for d in _search(reviewer, "") if d != asked["id"] and d in listed
-    ]  # low-confidence decisions follow
-    for d in low:
-        stored = service.store.get_decision(d).wire()
-        assert min(stored["intent"]["confidence"], stored["priority"]["confidence"]) < 0.5
+    assert asked["id"] in listed and "customer asked" in html
+    handed = [service.store.get_decision(d).handoff.required for d in listed]
+    # Every hand-off comes before the first decision that is only a customer's request.
+    first_request = handed.index(False)
+    assert all(handed[:first_request]) and not any(handed[first_request:])
+    assert listed[first_request] == asked["id"]
 
 
 def test_a_correction_is_a_new_record_and_the_customer_sees_it(app: Flask) -> None:

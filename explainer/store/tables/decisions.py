@@ -6,12 +6,14 @@ mutable; ``decisions`` and ``erasures`` are records of the log, append-only."""
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Float,
     ForeignKey,
     String,
     Table,
     Text,
+    false,
 )
 
 from explainer.store.tables.base import ID, UTCDateTime, metadata
@@ -37,6 +39,9 @@ decisions = Table(
     Column("template_version", String(100)),
     Column("api_key_id", String(ID)),
     Column("document", Text, nullable=False),  # the public JSON (personal parts removed)
+    # Whether a person must act, and why (comma-separated codes): the triage queue's key.
+    Column("handoff_required", Boolean, nullable=False, server_default=false(), index=True),
+    Column("handoff_reasons", String(100)),
 )
 
 payloads = Table(

@@ -82,6 +82,7 @@ def decision_view(record: DecisionRecord, card: CardLookup) -> dict[str, Any]:
         "created_at": decision.get("created_at"),
         "erased": bool(decision.get("erased")),
         "ticket": ticket,
+        "handoff": decision.get("handoff") or {},
         "customer_block": decision.get("customer") or {},
         "models": [
             _model_view(name, decision[name], card) for name in MODELS if decision.get(name)

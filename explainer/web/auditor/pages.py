@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, render_template, request
 
 from explainer.errors import NotFoundError
-from explainer.oversight.query import EQUALS, REVIEW_STATES, SORTS, SearchQuery
+from explainer.oversight.query import EQUALS, HANDOFF_STATES, REVIEW_STATES, SORTS, SearchQuery
 from explainer.web.auditor.auth import current_user, require_role
 from explainer.web.auditor.detail import decision_view
 from explainer.web.context import service
@@ -21,6 +21,14 @@ CHANNELS = ("email", "chat", "phone", "web", "social")
 PLANS = ("free", "pro", "business", "enterprise")
 PER_PAGE = 50
 _MAX_ID = 200  # the longest ticket or customer id a ticket may carry
+_HANDOFF_TEXT = (
+    "a person must act",
+    "no hand-off",
+    "customer opted out",
+    "sensitive topic",
+    "out of scope",
+    "low confidence",
+)
 _REVIEW_TEXT = ("not reviewed", "review requested", "reviewed")
 _SORT_TEXT = ("intent confidence", "priority confidence", "intent", "priority")
 
@@ -89,6 +97,7 @@ def parse_query(args: Any) -> tuple[SearchQuery, list[str]]:
             confidence_min=_number(args.get("conf_min", ""), errors, "Minimum confidence"),
             confidence_max=_number(args.get("conf_max", ""), errors, "Maximum confidence"),
             review=args.get("review") if args.get("review") in REVIEW_STATES else None,
+            handoff=args.get("handoff") if args.get("handoff") in HANDOFF_STATES else None,
             ticket_id=_exact(args.get("ticket_id", ""), errors, "Ticket id"),
             customer_id=_exact(args.get("customer_id", ""), errors, "Customer id"),
             sort=args.get("sort") if args.get("sort") in SORTS else "created_at",
@@ -137,6 +146,7 @@ def _options() -> dict[str, list[tuple[str, str]]]:
         "channel": any_ + [(c, c) for c in CHANNELS],
         "plan": any_ + [(p, p) for p in PLANS],
         "review": any_ + list(zip(REVIEW_STATES, _REVIEW_TEXT, strict=True)),
+        "handoff": any_ + list(zip(HANDOFF_STATES, _HANDOFF_TEXT, strict=True)),
         "sort": [("", "time"), *zip(SORTS[1:], _SORT_TEXT, strict=True)],
         "dir": [("", "newest / highest first"), ("asc", "oldest / lowest first")],
         "conf_model": [("", "intent"), ("priority", "priority")],

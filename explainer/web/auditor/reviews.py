@@ -42,7 +42,7 @@ def register(bp: Blueprint) -> None:
 
 @require_role("auditor")
 def queue_page() -> str:
-    """Open customer requests first, then unreviewed low-confidence decisions."""
+    """The triage queue: unresolved hand-offs first, then open customer requests."""
     raw = request.args.get("page", "1")
     page = int(raw) if raw.isdecimal() and 0 < int(raw) < 100_000 else 1
     console = service().console

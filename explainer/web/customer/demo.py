@@ -138,6 +138,7 @@ def _ticket(data: dict[str, Any]) -> dict[str, Any]:
         "body": data.get("body", ""),
         "channel": data.get("channel") or None,
         "language": "en",
+        "prefer_person": data.get("prefer_person") == "yes",
         "customer": {
             "name": data.get("name") or None,
             "email": data.get("email") or None,

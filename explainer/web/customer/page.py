@@ -97,7 +97,9 @@ def page_view(
     cf = customer.get("counterfactual")
     ai = {
         "summary": visible(customer["summary"]),
-        "outcome": _outcome(decision.get("intent"), decision.get("priority")),
+        "outcome": _outcome(
+            decision.get("intent"), decision.get("priority"), decision.get("handoff")
+        ),
     }
     person = _person(decision, reviews, labels)
     lead = ai if person is None else person
@@ -166,9 +168,22 @@ def _spans(details: Iterable[Mapping[str, Any]], field: str) -> list[tuple[int, 
     return [(s, e) for d in details for f, s, e in d.get("spans") or [] if f == field]
 
 
-def _outcome(intent: Mapping[str, Any] | None, priority: Mapping[str, Any] | None) -> list[Any]:
-    """Term/value rows for the outcome box; labels only, the values are the models'."""
+def _outcome(
+    intent: Mapping[str, Any] | None,
+    priority: Mapping[str, Any] | None,
+    handoff: Mapping[str, Any] | None = None,
+) -> list[Any]:
+    """Term/value rows for the outcome box; labels only, the values are the models'.
+
+    When a person must act, no topic queue is shown: the ticket is with a person; after
+    the customer opted out no model output is shown at all.
+    """
     rows: list[dict[str, str | None]] = []
+    if handoff and handoff.get("required"):
+        rows.append({"term": "Handled by", "value": "a person from our team", "note": None})
+        intent = None
+        if "opted_out" in (handoff.get("reasons") or []):
+            return rows
     if intent:
         sure = f"the system was {confidence_word(float(intent['confidence']))}"
         rows.append({"term": "Topic", "value": intent["display"], "note": sure})
