@@ -152,3 +152,53 @@ def test_widget_on_another_origin(browser: Any, site: Any) -> None:
     same.goto(site.url + why)
     assert "pending" in same.locator("#review").inner_text()
     assert "Thank you for your feedback." in same.content()
+
+
+def test_opting_out_on_the_demo_form_reaches_a_person(browser: Any, site: Any) -> None:
+    page, watch = new_page(browser, PHONE)
+    page.goto(site.url + "/demo")
+    page.get_by_label("Subject").fill("Refund for my order")
+    page.get_by_label("Your message").fill("I was charged twice for one order")
+    page.get_by_label("I'd rather a person decided (no AI routing)").check()
+    page.get_by_role("button", name="Send ticket").click()
+    page.get_by_role("heading", name="We have your ticket").wait_for(timeout=10_000)
+    page.get_by_role("link", name="Why?").click()
+    page.get_by_role("heading", name="Why your ticket was handled this way").wait_for()
+    text = page.locator("main").inner_text()
+    assert "You asked for a person to decide" in text
+    assert "a person from our team" in page.locator("dl.outcome").inner_text()
+    assert page.locator("ol.reasons li").count() == 0
+    assert watch.problems == []
+
+
+def test_sensitive_ticket_and_the_page_after_a_correction(browser: Any, site: Any) -> None:
+    page, watch = new_page(browser, DESKTOP)
+    why = submit_ticket(
+        page,
+        site,
+        "Please close my late mother's account",
+        "My mother passed away in March. Please stop charging her card.",
+    )
+    page.goto(site.url + why)
+    page.get_by_role("heading", name="Why your ticket was handled this way").wait_for()
+    assert "You mentioned a bereavement" in page.locator(".summary").first.inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "why-handoff.png"), full_page=True)
+    assert serious_violations(page) == []
+
+    plain = submit_ticket(page, site, "App crashes when I upload", "The app crashes every time")
+    service = site.app.extensions["explainer"]
+    found = service.customers.view(plain.rsplit("/", 1)[-1])  # the link's token
+    assert found is not None
+    ai = found.decision.priority.label
+    other = next(c for c in service.decider.models["priority"].classes if c != ai)
+    service.console.resolve(found.decision_id, "rita", {"priority": other}, "Checked it.")
+    page.goto(site.url + plain)
+    page.get_by_role("heading", name="Why your ticket was handled this way").wait_for()
+    summary = page.locator(".summary").first.inner_text()
+    assert summary.startswith("A person reviewed your ticket")
+    assert page.get_by_role(
+        "heading", name="The AI's original decision, before the person's review"
+    ).is_visible()
+    page.screenshot(path=str(SCREENSHOTS / "why-after-review.png"), full_page=True)
+    assert serious_violations(page) == []
+    assert watch.problems == []

@@ -105,6 +105,7 @@ def page_view(
     lead = ai if person is None else person
     return {
         "decided_by": "ai" if person is None else "person",
+        "handoff": bool((decision.get("handoff") or {}).get("required")),
         "summary": lead["summary"],
         "outcome": lead["outcome"],
         "ai": None if person is None else ai,

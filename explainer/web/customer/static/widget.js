@@ -165,7 +165,7 @@
       el("p", { class: "xw-summary", text: view.summary }),
       outcome(view.outcome),
       original || document.createTextNode(""),
-      section(view.ai ? "Why the AI decided as it did" : "The main reasons", [reasons, figure, cf]),
+      section(view.ai ? "Why the AI decided as it did" : view.handoff ? "Why the system set this priority" : "The main reasons", [reasons, figure, cf]),
       section("About this decision", [el("p", { text: view.notice })]),
       section("Ask a person to review this", reviewPart()),
       section("Did this explanation help?", feedbackPart())
