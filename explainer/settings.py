@@ -70,6 +70,22 @@ class Settings(BaseSettings):
         1.0, gt=0, le=3600, description="...and within this long of any new record."
     )
     audit_idle_minutes: int = Field(30, ge=1, description="An idle console session ends.")
+    webhook_allow_private: bool = Field(
+        False, description="Allow webhooks to private and loopback addresses (tests, on-premise)."
+    )
+    webhook_deliver: bool = Field(
+        True,
+        description="explainer serve delivers webhooks (else run `explainer webhooks deliver`).",
+    )
+    webhook_max_attempts: int = Field(
+        12, ge=1, le=100, description="Attempts before a webhook message is dead-lettered."
+    )
+    webhook_backoff_seconds: float = Field(
+        5.0, gt=0, le=3600, description="First retry delay; it doubles per attempt (jittered)."
+    )
+    webhook_backoff_max_seconds: float = Field(
+        3600.0, gt=0, description="The longest delay between two attempts."
+    )
     trusted_proxies: int = Field(
         0,
         ge=0,

@@ -253,6 +253,6 @@ def test_the_summary_is_grammatical_for_any_queue_or_label(queue: str, priority:
     intent = narrative.Outcome("intent", "outage", "Service outage", 0.9, (), queue=queue)
     urgency = narrative.Outcome("priority", "p1", priority, 0.6, (), response_time="within 1 hour")
     text = narrative.summary(intent, urgency)
-    assert f"routed to \u201c{queue}\u201d" in text
-    assert f"Its priority was set to \u201c{priority}\u201d: expect a first response" in text
+    assert f"It was routed to \u201c{queue}\u201d." in text
+    assert f"Its priority was set to \u201c{priority}\u201d. Expect a first response" in text
     assert "to the " + queue not in text and f"given {priority} priority" not in text

@@ -29,6 +29,7 @@ from explainer.service.customers import Customers
 from explainer.service.links import LinkSigner
 from explainer.service.maintenance import Maintenance
 from explainer.service.seeding import SeedColumns, SeedResult, seed
+from explainer.service.webhooks import Deliverer, WebhookAdmin
 from explainer.settings import Settings
 from explainer.store import ApiKey, Store
 from explainer.store.accounts import Accounts
@@ -71,9 +72,11 @@ class Service:
         self.console = Console(self)
         self.admin = Admin(self.store)
         self.accounts = Accounts(self.store)
+        self.webhooks = WebhookAdmin(self.store, self.settings)
         budget = self.settings.rate_budget
         self.rate_limits = RateLimits(self.store.engine, *budget) if budget else None
         self._maintenance: Maintenance | None = None
+        self._deliverer: Deliverer | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, *, models: bool = True) -> Service:
@@ -202,17 +205,23 @@ class Service:
         self.store.dispose()
 
     def start_maintenance(self) -> Maintenance:
-        """Run the retention purge by itself in this (serving) process."""
+        """Run the retention purge (and, unless turned off, webhook delivery) in this
+        serving process."""
         if self._maintenance is None:
             every = timedelta(hours=self.settings.purge_every_hours)
             self._maintenance = Maintenance(self.store, every)
             self._maintenance.start()
+            if self.settings.webhook_deliver:
+                self._deliverer = Deliverer(self.store, self.settings)
+                self._deliverer.start()
         return self._maintenance
 
     def shutdown(self) -> None:
         """A clean stop: maintenance ends, a final signed head over this process's records."""
         if self._maintenance is not None:
             self._maintenance.stop()
+        if self._deliverer is not None:
+            self._deliverer.stop()
         self.store.shutdown()
 
     def _need_models(self) -> None:

@@ -21,6 +21,7 @@ from explainer.store.ledger.log import Recorder
 from explainer.store.ledger.signer import Signer
 from explainer.store.ledger.verify import VerifyResult
 from explainer.store.tables import maintenance, readiness
+from explainer.store.webhooks import Webhooks, emit
 
 __all__ = ["Store"]
 
@@ -38,12 +39,14 @@ class Store:
         checkpoint_every: int,
         retention_days: int,
         head_interval: float = 1.0,
+        secret: str = "",
     ) -> None:
         self.engine = engine
         self.checkpoint_every = checkpoint_every
         self.retention_days = retention_days
         self.log = Ledger(engine, signer, head_interval)
         self.api_keys = ApiKeys(engine, self.recording)
+        self.webhooks = Webhooks(engine, secret)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Store:
@@ -51,7 +54,7 @@ class Store:
         engine = make_engine(settings.database_url, settings.lock_timeout_seconds)
         signer = Signer.from_settings(settings)
         every, interval = settings.checkpoint_every, settings.head_interval_seconds
-        return cls(engine, signer, every, settings.retention_days, interval)
+        return cls(engine, signer, every, settings.retention_days, interval, settings.secret)
 
     def upgrade(self) -> None:
         """Run the migrations; then sign a head over any records an older release logged."""
@@ -101,6 +104,10 @@ class Store:
             stored, created = decisions.save(
                 rec, decision, idempotency_key, request_hash, api_key_id
             )
+            if created:  # events in the same transaction: a rolled-back decision has none
+                emit(rec.conn, "decision.created", str(stored.id))
+                if stored.handoff.required:
+                    emit(rec.conn, "handoff.required", str(stored.id))
         leaf = rec.leaf("decision", str(stored.id))
         receipt = self.log.receipt(leaf) if leaf else self.receipt("decision", str(stored.id))
         return stored.model_copy(update={"receipt": Receipt.model_validate(receipt)}), created
@@ -118,12 +125,16 @@ class Store:
     def add_review_request(self, decision_id: str, comment: str | None) -> dict[str, Any]:
         """Record a request for human review; NotFoundError for an unknown decision."""
         with self.recording() as rec:
-            return people.add_review(rec, decision_id, comment)
+            made = people.add_review(rec, decision_id, comment)
+            emit(rec.conn, "review.requested", decision_id, review_request_id=made["id"])
+            return made
 
     def add_feedback(self, decision_id: str, helpful: bool, comment: str | None) -> dict[str, Any]:
         """Record whether the explanation helped; NotFoundError for an unknown decision."""
         with self.recording() as rec:
-            return people.add_feedback(rec, decision_id, helpful, comment)
+            made = people.add_feedback(rec, decision_id, helpful, comment)
+            emit(rec.conn, "feedback.received", decision_id, helpful=helpful)
+            return made
 
     def reviews_for(self, decision_id: str) -> list[dict[str, Any]]:
         """Review requests on a decision, oldest first; answered ones ``resolved`` with
@@ -220,7 +231,15 @@ class Store:
     ) -> None:
         """Record a reviewer's confirmation or correction (a logged record)."""
         with self.recording() as rec:
-            resolutions.resolve(rec, decision_id, reviewer, labels, note, outcome)
+            made = resolutions.resolve(rec, decision_id, reviewer, labels, note, outcome)
+            emit(
+                rec.conn,
+                "review.resolved",
+                decision_id,
+                action=made.get("action"),
+                intent_after=made.get("intent_after"),
+                priority_after=made.get("priority_after"),
+            )
 
     def reviewed(self) -> list[dict[str, Any]]:
         """Reviewed decisions with their final labels (the retraining export)."""

@@ -26,7 +26,7 @@ __all__ = [
     "summary",
 ]
 
-TEMPLATE_VERSION = "2026-12-01.1"
+TEMPLATE_VERSION = "2026-12-01.2"
 MAX_REASONS = 4
 NOTICE = (
     "An automated system (AI) made this decision. It read your subject and message, "
@@ -86,28 +86,25 @@ def confidence_word(p: float) -> str:
 
 
 def summary(intent: Outcome | None, priority: Outcome | None) -> str:
-    """One or two sentences that say what happened to the ticket.
+    """Short sentences that say what happened to the ticket.
 
     Every label, queue and priority name is quoted after a verb that takes any name
     ("routed to", "set to"), so the sentence stays grammatical for a team called
     "Incident response", a queue called "billing@" or a label from a user's export.
+    Sentences stay short: reading ease is measured (bench.wording).
     """
     parts = []
     if intent is not None:
-        queue = f" and routed to \u201c{intent.queue}\u201d" if intent.queue else ""
-        parts.append(
-            f"Your ticket was read as \u201c{intent.display}\u201d{queue} "
-            f"(the system was {confidence_word(intent.confidence)})."
-        )
+        parts.append(f"Your ticket was read as \u201c{intent.display}\u201d.")
+        if intent.queue:
+            parts.append(f"It was routed to \u201c{intent.queue}\u201d.")
+        parts.append(f"The system was {confidence_word(intent.confidence)}.")
     if priority is not None:
-        when = (
-            f": expect a first response {priority.response_time}" if priority.response_time else ""
-        )
         whose = "Its" if parts else "Your ticket's"
-        parts.append(
-            f"{whose} priority was set to \u201c{priority.display}\u201d{when} "
-            f"(the system was {confidence_word(priority.confidence)})."
-        )
+        parts.append(f"{whose} priority was set to \u201c{priority.display}\u201d.")
+        if priority.response_time:
+            parts.append(f"Expect a first response {priority.response_time}.")
+        parts.append(f"The system was {confidence_word(priority.confidence)}.")
     return " ".join(parts)
 
 

@@ -113,6 +113,8 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("/audit/users", "GET"): console("admin"),
     ("/audit/users", "POST"): console("admin"),
     ("/audit/users/<username>/disabled", "POST"): console("admin"),
+    ("/audit/webhooks", "GET"): console("admin"),
+    ("/audit/webhooks/<msg_id>/replay", "POST"): console("admin"),
     # the console's oversight reports (explainer/web/oversight.py)
     ("/audit/oversight-static/<path:filename>", "GET"): public,
     ("/audit/fairness", "GET"): console("auditor"),
@@ -154,6 +156,7 @@ def _url(world: dict[str, Any], rule: Any, caller: str) -> str:
         "decision_id": world["decision"]["id"],
         "token": token if caller == "customer" else token[:-4] + "AAAA",
         "username": "auditor",
+        "msg_id": "msg_unknown",
         "filename": {
             "auditor.static": "auditor.css",
             "customer.static": "why.css",

@@ -50,6 +50,7 @@ from explainer.store.tables.records import (
     drop_triggers_sql,
     trigger_sql,
 )
+from explainer.store.tables.webhooks import webhook_lease, webhook_outbox, webhook_subscriptions
 
 __all__ = [
     "ACCESS_APPEND_ONLY",
@@ -95,4 +96,7 @@ __all__ = [
     "tree_heads",
     "trigger_sql",
     "users",
+    "webhook_lease",
+    "webhook_outbox",
+    "webhook_subscriptions",
 ]

@@ -1,0 +1,1 @@
+"""Signed webhooks (the Standard Webhooks specification): events, signatures, destinations."""
