@@ -183,3 +183,22 @@ def test_coverage_is_capped_at_the_whole_output() -> None:
         if r.metric == "coverage"
     )
     assert row.kind == "share"
+
+
+def test_hand_off_rates_per_group_are_reported_and_flagged() -> None:
+    rows = [_row("en", "low", 0.9, handoff=i == 0, abstained=i == 0) for i in range(10)]
+    rows += [
+        _row("de", "low", 0.9, handoff=i < 5, abstained=i < 4, sensitive=i == 4) for i in range(10)
+    ]
+    lang = fairness_report(rows, min_group=5).attributes[0]
+    assert [r.metric for r in lang.sections["Hand-offs to a person"]] == [
+        "handoff",
+        "abstained",
+        "sensitive",
+        "opted_out",
+    ]
+    handoff = {r.metric: r for r in lang.rows}["handoff"]
+    assert handoff.cells["en"].value == pytest.approx(0.1)
+    assert handoff.cells["de"].value == pytest.approx(0.5)
+    # One language handed to a person five times as often: flagged (favourable = not handed off).
+    assert handoff.cells["de"].flagged and not handoff.cells["en"].flagged

@@ -116,7 +116,8 @@ class Deliverer:
     def run_once(self) -> int:
         """Deliver what is due now (if this process holds the lease); how many were sent."""
         hooks = self._store.webhooks
-        if not hooks.take_lease(self._holder, _LEASE_SECONDS):
+        # Idle polls only read: the lease (a write) is taken when there is work.
+        if not hooks.any_due() or not hooks.take_lease(self._holder, _LEASE_SECONDS):
             return 0
         sent = 0
         for message in hooks.due(_BATCH):

@@ -164,6 +164,13 @@ class Webhooks:
         with writing(self._engine) as conn:
             conn.execute(delete(_L).where(_L.c.name == _LEASE, _L.c.holder == holder))
 
+    def any_due(self, now: datetime | None = None) -> bool:
+        """Whether a pending message's time has come (a read: no write lock taken)."""
+        at = now or datetime.now(UTC)
+        query = select(_O.c.id).where(_O.c.state == "pending", _O.c.next_attempt_at <= at).limit(1)
+        with self._engine.connect() as conn:
+            return conn.execute(query).first() is not None
+
     def due(self, limit: int, now: datetime | None = None) -> list[Due]:
         """Pending messages whose time has come, oldest first."""
         at = now or datetime.now(UTC)

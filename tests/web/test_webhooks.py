@@ -163,3 +163,16 @@ def test_one_process_delivers_at_a_time(app: Flask) -> None:
     assert store.webhooks.take_lease("a", 30)  # renewal
     store.webhooks.release_lease("a")
     assert store.webhooks.take_lease("b", 30)
+
+
+def test_a_redirect_is_a_failed_attempt_not_followed(
+    app: Flask, keys: Keys, receiver: Receiver
+) -> None:
+    receiver.status = 302
+    admin, deliverer = _admin(app)
+    admin.add(receiver.url, ["decision.created"], None)
+    app.test_client().post("/api/v1/decisions", json=ticket(), headers=keys.both)
+    assert deliverer.run_once() == 0
+    [message] = admin.messages()
+    assert message["state"] == "pending" and message["last_error"] == "HTTP 302"
+    assert len(receiver.got) == 1
