@@ -121,10 +121,11 @@ def train(
 @main.command()
 @click.option("--subject", default="", help="Ticket subject.")
 @click.option("--body", default="", help="Ticket body.")
-@click.option("--channel", default="email", show_default=True)
-@click.option("--plan", default="free", show_default=True)
-@click.option("--account-age-days", type=int, default=0, show_default=True)
-@click.option("--open-tickets", type=int, default=0, show_default=True)
+@click.option("--channel", default=None, help="How the customer wrote (not given: baseline).")
+@click.option("--plan", default=None, help="The customer's plan (not given: baseline).")
+@click.option("--account-age-days", type=int, default=None, help="Not given: baseline.")
+@click.option("--open-tickets", type=int, default=None, help="Not given: baseline.")
+@click.option("--prefer-person", is_flag=True, help="The customer asked for a person.")
 @click.option(
     "--models",
     "models_dir",
@@ -136,10 +137,11 @@ def train(
 def explain(
     subject: str,
     body: str,
-    channel: str,
-    plan: str,
-    account_age_days: int,
-    open_tickets: int,
+    channel: str | None,
+    plan: str | None,
+    account_age_days: int | None,
+    open_tickets: int | None,
+    prefer_person: bool,
     models_dir: Path | None,
     as_json: bool,
 ) -> None:
@@ -156,6 +158,7 @@ def explain(
                 "subject": subject,
                 "body": body,
                 "channel": channel,
+                "prefer_person": prefer_person,
                 "customer": {
                     "plan": plan,
                     "account_age_days": account_age_days,

@@ -20,8 +20,6 @@ SUMMARY_COLUMNS = (  # what a search row shows; shared by every listing
     "region",
     "intent_model_version",
     "priority_model_version",
-    "handoff_required",
-    "handoff_reasons",
 )
 EQUALS = ("intent", "priority", "channel", "plan", "language", "region")
 SORTS = ("created_at", "intent_confidence", "priority_confidence", "intent", "priority")

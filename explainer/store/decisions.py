@@ -13,9 +13,9 @@ from explainer.errors import ConflictError, ValidationFailed
 from explainer.privacy import personal
 from explainer.store.ids import new_id
 from explainer.store.ledger.log import Recorder, canonical
-from explainer.store.tables import decisions, idempotency_keys, payloads
+from explainer.store.tables import decision_handoffs, decisions, idempotency_keys, payloads
 
-__all__ = ["get", "save"]
+__all__ = ["get", "mark_handoffs", "save"]
 
 
 def save(
@@ -42,6 +42,15 @@ def save(
         customer_id=ticket.customer.id,
         ticket_id=ticket.ticket_id,
     )
+    if stored.handoff.required:
+        rec.conn.execute(
+            _HANDOFF,
+            {
+                "decision_id": stored.id,
+                "reasons": ",".join(stored.handoff.reasons),
+                "created_at": row["created_at"],
+            },
+        )
     if idempotency_key is not None:
         rec.conn.execute(
             _REMEMBER,
@@ -81,8 +90,6 @@ def _summary(d: Decision, public: dict[str, Any], api_key_id: str | None) -> dic
         "template_version": d.template_version,
         "api_key_id": api_key_id,
         "document": canonical(public).decode("utf-8"),
-        "handoff_required": d.handoff.required,
-        "handoff_reasons": ",".join(d.handoff.reasons) or None,
     }
     for name in ("intent", "priority"):
         block = getattr(d, name)
@@ -108,6 +115,26 @@ _DOCUMENT = (
     .where(decisions.c.id == bindparam("id"))
 )
 _REMEMBER = insert(idempotency_keys)
+_HANDOFF = insert(decision_handoffs)
 _IDEMPOTENCY = select(idempotency_keys).where(
     idempotency_keys.c.scope == bindparam("scope"), idempotency_keys.c.key == bindparam("key")
 )
+
+
+def mark_handoffs(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Set ``handoff_required`` and ``handoff_reasons`` on summary rows (one query)."""
+    ids = [r["id"] for r in rows]
+    found = (
+        dict(
+            conn.execute(
+                select(decision_handoffs.c.decision_id, decision_handoffs.c.reasons).where(
+                    decision_handoffs.c.decision_id.in_(ids)
+                )
+            ).all()
+        )
+        if ids
+        else {}
+    )
+    for r in rows:
+        r["handoff_reasons"] = found.get(r["id"])
+        r["handoff_required"] = r["id"] in found

@@ -51,14 +51,15 @@ def fairness_rows(
     contested = set(conn.execute(select(review_requests.c.decision_id).distinct()).scalars())
     reviewed = _reviewed(conn)
     cols = [_D.c[c] for c in ("id", "language", "region", "plan", "intent", "priority")]
-    confidences = [_D.c.intent_confidence, _D.c.priority_confidence, _D.c.handoff_reasons]
+    confidences = [_D.c.intent_confidence, _D.c.priority_confidence]
     query = _window(select(*cols, *confidences, _D.c.document), since, until)
     out = []
     for row in conn.execute(query).mappings():
-        item = {k: v for k, v in row.items() if k not in ("document", "handoff_reasons")}
-        codes = set((row["handoff_reasons"] or "").split(","))
+        item = {k: v for k, v in row.items() if k != "document"}
+        document = json.loads(row["document"])
+        codes = set((document.get("handoff") or {}).get("reasons") or [])
         item.update(
-            handoff=bool(codes - {""}),
+            handoff=bool(codes),
             abstained=bool(codes & {"out_of_scope", "low_confidence"}),
             sensitive="sensitive" in codes,
             opted_out="opted_out" in codes,
@@ -68,7 +69,7 @@ def fairness_rows(
             contested=row["id"] in contested,
             reviewed_intent=review[0],
             reviewed_priority=review[1],
-            **explanation_quality(json.loads(row["document"])),
+            **explanation_quality(document),
         )
         out.append(item)
     return out

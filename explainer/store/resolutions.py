@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Connection,
-    and_,
     bindparam,
     exists,
     func,
@@ -29,7 +28,13 @@ from explainer.store import decisions as decision_rows
 from explainer.store import people
 from explainer.store.ids import new_id
 from explainer.store.ledger.log import Recorder, iso
-from explainer.store.tables import decisions, payloads, review_requests, review_resolutions
+from explainer.store.tables import (
+    decision_handoffs,
+    decisions,
+    payloads,
+    review_requests,
+    review_resolutions,
+)
 
 __all__ = [
     "decision_column",
@@ -41,7 +46,7 @@ __all__ = [
     "reviews_with_outcomes",
 ]
 
-_R, _Q, _D = review_resolutions, review_requests, decisions
+_R, _Q, _D, _H = review_resolutions, review_requests, decisions, decision_handoffs
 
 
 def open_request() -> Any:
@@ -162,8 +167,9 @@ def queue(conn: Connection, limit: int, offset: int) -> tuple[list[dict[str, Any
     its own indexed query, and the page is cut across the two.
     """
     cols = [_D.c[c] for c in SUMMARY_COLUMNS]
-    handoff = (_D.c.handoff_required.is_(True), ~_resolved())
-    n_handoff = conn.execute(select(func.count()).select_from(_D).where(*handoff)).scalar_one()
+    unresolved = ~exists().where(_R.c.decision_id == _H.c.decision_id)
+    n_handoff = conn.execute(select(func.count()).select_from(_H).where(unresolved)).scalar_one()
+    handed = exists().where(_H.c.decision_id == _D.c.id, unresolved)
     answered = exists().where(_R.c.review_request_id == _Q.c.id)
     asked = (
         select(_Q.c.decision_id, func.min(_Q.c.created_at).label("asked_at"))
@@ -171,18 +177,18 @@ def queue(conn: Connection, limit: int, offset: int) -> tuple[list[dict[str, Any
         .group_by(_Q.c.decision_id)
         .subquery()
     )
-    not_handoff = ~and_(*handoff)
     n_asked = conn.execute(
         select(func.count())
         .select_from(asked.join(_D, asked.c.decision_id == _D.c.id))
-        .where(not_handoff)
+        .where(~handed)
     ).scalar_one()
     rows: list[dict[str, Any]] = []
     if offset < n_handoff:
         first = (
             select(*cols, open_request().label("requested"))
-            .where(*handoff)
-            .order_by(_D.c.created_at, _D.c.id)
+            .join(_H, _H.c.decision_id == _D.c.id)
+            .where(unresolved)
+            .order_by(_H.c.created_at, _H.c.decision_id)
             .limit(max(0, limit))
             .offset(max(0, offset))
         )
@@ -192,12 +198,13 @@ def queue(conn: Connection, limit: int, offset: int) -> tuple[list[dict[str, Any
         second = (
             select(*cols)
             .join(asked, asked.c.decision_id == _D.c.id)
-            .where(not_handoff)
+            .where(~handed)
             .order_by(asked.c.asked_at, _D.c.id)
             .limit(rest)
             .offset(max(0, offset - n_handoff))
         )
         rows += [{**r, "requested": True} for r in conn.execute(second).mappings()]
+    decision_rows.mark_handoffs(conn, rows)
     for r in rows:
         r["created_at"] = iso(r["created_at"])
         r["requested"] = bool(r["requested"])

@@ -15,13 +15,20 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, exists, func, or_, select
 
 from explainer.oversight.query import EQUALS, HANDOFF_STATES, SORTS, SUMMARY_COLUMNS, SearchQuery
+from explainer.store.decisions import mark_handoffs
 from explainer.store.ledger.log import iso, ticket_hash
 from explainer.store.resolutions import decision_column, open_request
-from explainer.store.tables import decisions, payloads, review_requests, review_resolutions
+from explainer.store.tables import (
+    decision_handoffs,
+    decisions,
+    payloads,
+    review_requests,
+    review_resolutions,
+)
 
 __all__ = ["search"]
 
-_D = decisions
+_D, _H = decisions, decision_handoffs
 
 
 def _column(name: str, sqlite: bool) -> ColumnElement[Any]:
@@ -71,11 +78,12 @@ def _lookups(q: SearchQuery) -> list[Any]:
 def _handoff_condition(state: str | None) -> list[Any]:
     if state is None or state not in HANDOFF_STATES:
         return []
+    handed = exists().where(_H.c.decision_id == _D.c.id)
     if state == "required":
-        return [_D.c.handoff_required.is_(True)]
+        return [handed]
     if state == "none":
-        return [_D.c.handoff_required.is_(False)]
-    return [_D.c.handoff_reasons.contains(state, autoescape=True)]
+        return [~handed]
+    return [handed.where(_H.c.reasons.contains(state, autoescape=True))]
 
 
 def _review_condition(state: str | None) -> list[Any]:
@@ -103,6 +111,7 @@ def search(conn: Connection, q: SearchQuery) -> tuple[list[dict[str, Any]], int]
     query = select(*cols).where(*conds).order_by(*order).limit(per_page)
     rows = [dict(r) for r in conn.execute(query.offset((max(1, q.page) - 1) * per_page)).mappings()]
     states = _states(conn, [r["id"] for r in rows])
+    mark_handoffs(conn, rows)
     for r in rows:
         r["created_at"] = iso(r["created_at"])
         r["review"] = states.get(r["id"], "none")

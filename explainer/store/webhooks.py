@@ -25,6 +25,7 @@ from explainer.errors import NotFoundError
 from explainer.store.engine import writing
 from explainer.store.ids import new_id
 from explainer.store.tables import (
+    decision_handoffs,
     decisions,
     webhook_lease,
     webhook_outbox,
@@ -71,16 +72,14 @@ def enqueue(conn: Connection, event: str, data: dict[str, Any], now: datetime | 
 def emit(conn: Connection, event: str, decision_id: str, **extra: Any) -> int:
     """Enqueue ``event`` about a stored decision: its labels, hand-off and link, no text."""
     row = conn.execute(
-        select(
-            decisions.c.intent,
-            decisions.c.priority,
-            decisions.c.handoff_required,
-            decisions.c.handoff_reasons,
-        ).where(decisions.c.id == decision_id)
+        select(decisions.c.intent, decisions.c.priority, decision_handoffs.c.reasons)
+        .outerjoin(decision_handoffs, decision_handoffs.c.decision_id == decisions.c.id)
+        .where(decisions.c.id == decision_id)
     ).first()
     if row is None:
         return 0
-    handoff = {"required": bool(row[2]), "reasons": [r for r in (row[3] or "").split(",") if r]}
+    reasons = [r for r in (row[2] or "").split(",") if r]
+    handoff = {"required": bool(reasons), "reasons": reasons}
     return enqueue(conn, event, decision_data(decision_id, row[0], row[1], handoff, **extra))
 
 

@@ -150,15 +150,16 @@ def reasons(outcomes: Sequence[Outcome]) -> list[tuple[Outcome, Group]]:
     models' lists are interleaved so that neither model's first reason is crowded out.
     """
     picked: list[tuple[int, int, Outcome, Group]] = []
-    seen: set[str] = set()
+    # The same words may be a reason for each model: the sentences name different outcomes.
+    seen: set[tuple[str, str]] = set()
     for take in (2, MAX_REASONS):
         for m, o in enumerate(outcomes):
             mine = sum(1 for p in picked if p[2] is o)
             for rank, g in enumerate(o.ranked):
                 if mine >= take or len(picked) >= MAX_REASONS:
                     break
-                if g.feature not in seen and g.value > 0:
-                    seen.add(g.feature)
+                if (o.model, g.feature) not in seen and g.value > 0:
+                    seen.add((o.model, g.feature))
                     picked.append((rank, m, o, g))
                     mine += 1
     picked.sort(key=lambda p: (p[0], p[1]))

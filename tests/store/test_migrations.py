@@ -46,9 +46,6 @@ _OURS = {t.name for t, _ in RECORD_TABLES.values()} | {
 _LATER = {
     "ticket_hash",
     "ix_payloads_ticket_hash",
-    "handoff_required",
-    "handoff_reasons",
-    "ix_decisions_handoff_required",
 }
 
 

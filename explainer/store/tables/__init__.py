@@ -14,6 +14,7 @@ from explainer.store.tables.access import (
 from explainer.store.tables.base import ID, UTCDateTime, metadata
 from explainer.store.tables.decisions import (
     AUDIT_INDEX,
+    decision_handoffs,
     decisions,
     erasures,
     idempotency_keys,
@@ -75,6 +76,7 @@ __all__ = [
     "auditor_trigger_sql",
     "checkpoints",
     "data_accesses",
+    "decision_handoffs",
     "decisions",
     "drop_triggers_sql",
     "erasures",

@@ -6,14 +6,12 @@ mutable; ``decisions`` and ``erasures`` are records of the log, append-only."""
 from __future__ import annotations
 
 from sqlalchemy import (
-    Boolean,
     Column,
     Float,
     ForeignKey,
     String,
     Table,
     Text,
-    false,
 )
 
 from explainer.store.tables.base import ID, UTCDateTime, metadata
@@ -39,9 +37,6 @@ decisions = Table(
     Column("template_version", String(100)),
     Column("api_key_id", String(ID)),
     Column("document", Text, nullable=False),  # the public JSON (personal parts removed)
-    # Whether a person must act, and why (comma-separated codes): the triage queue's key.
-    Column("handoff_required", Boolean, nullable=False, server_default=false(), index=True),
-    Column("handoff_reasons", String(100)),
 )
 
 payloads = Table(
@@ -66,6 +61,18 @@ idempotency_keys = Table(
     Column("request_hash", String(200), nullable=False),
     Column("decision_id", String(ID), ForeignKey("decisions.id"), nullable=False, index=True),
     Column("created_at", UTCDateTime, nullable=False),
+)
+
+# The decisions a person must act on, and why (comma-separated codes): the triage
+# queue's and the console filter's index. Not a log record: the logged decision document
+# holds the same ``handoff`` block, so this is derived data, written in the same
+# transaction (and a new column on ``decisions`` would change old records' leaves).
+decision_handoffs = Table(
+    "decision_handoffs",
+    metadata,
+    Column("decision_id", String(ID), ForeignKey("decisions.id"), primary_key=True),
+    Column("reasons", String(100), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False, index=True),
 )
 
 erasures = Table(
