@@ -44,3 +44,21 @@ def test_the_request_path_loads_no_training_or_report_libraries() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_every_data_file_of_the_package_is_installed() -> None:
+    """A data file the package reads must match a package-data pattern, or `pip install .`
+    leaves it behind (the wheel has only the Python modules otherwise)."""
+    import fnmatch
+    import tomllib
+
+    config = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text("utf-8"))
+    patterns = config["tool"]["setuptools"]["package-data"]["explainer"]
+    data = [
+        p.relative_to(PACKAGE)
+        for p in PACKAGE.rglob("*")
+        if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts
+    ]
+    # fnmatch's "*" crosses "/", which is what setuptools' "**" means here.
+    missed = [str(p) for p in data if not any(fnmatch.fnmatch(str(p), g) for g in patterns)]
+    assert missed == []
