@@ -73,33 +73,16 @@ class Rerun:
             return np.asarray(self._fixed + vals @ self.model.coef_t[cols], dtype=np.float64)
         return self._updated(new, kept)
 
-    def logits_many(self, removed: NDArray[np.bool_]) -> NDArray[np.float64]:
-        """Class scores after deleting each row's ``removed`` tokens, one edit per row.
-
-        ``removed`` is (edits, tokens). Every feature a deleted word carried goes, and
-        each block's norm is updated, exactly; the word n-grams that newly form across
-        a deletion are left out (they are rare and weak). The search ranks with this,
-        and anything stated to a customer is verified with :meth:`logits`.
-        """
-        return self.combine(*self.deltas(removed))
-
-    def deltas(
-        self, removed: NDArray[np.bool_]
-    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-        """Per edit and block: the change of scores (edits, blocks, classes), of squared
-        norm and of live columns, when each row's ``removed`` tokens go."""
-        m = len(removed)
-        before = np.zeros((m, removed.shape[1] + 1), dtype=np.intp)
-        np.cumsum(removed, axis=1, out=before[:, 1:])
-        edit, occ = (before[:, self._end] > before[:, self._start]).nonzero()
-        return self._deltas(m, edit, occ)
-
     def word_deltas(
         self, positions: list[list[int]]
     ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-        """:meth:`deltas` of deleting each group of token ``positions`` alone.
+        """Per edit and block, the change of scores (edits, blocks, classes), of squared
+        norm and of live columns when each group of token ``positions`` alone is deleted.
 
-        The groups must not overlap (the search deletes one word type per edit): then
+        Every feature a deleted word carried goes and each block's norm is updated; the
+        word n-grams that newly form across the gap are left out (the search ranks with
+        this; what is stated to a customer is verified with :meth:`logits`). The groups
+        must not overlap (the search deletes one word type per edit): then
         an occurrence is touched by at most as many edits as it has words, which is
         cheaper to find than scanning every occurrence for every edit.
         """
@@ -171,12 +154,6 @@ class Rerun:
     ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
         """The edited rows' block totals from their :meth:`deltas`."""
         return self._scores + scores, self._squares + squares, self._alive + alive
-
-    def combine(
-        self, scores: NDArray[np.float64], squares: NDArray[np.float64], alive: NDArray[np.float64]
-    ) -> NDArray[np.float64]:
-        """Class scores of edits given their :meth:`deltas`."""
-        return self._fixed + self.combine_totals(*self.totals(scores, squares, alive))
 
     @staticmethod
     def combine_totals(

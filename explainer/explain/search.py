@@ -4,7 +4,7 @@ A reason should be what the decision rests on, measured on the model itself: the
 words whose deletion takes most of the chosen label's probability away
 (comprehensiveness, DeYoung et al. 2020). Each step deletes, in turn, every remaining
 candidate together with the picks so far (one vectorised re-score of the ticket's
-own row, :meth:`Rerun.logits_many`) and keeps the one that lowers the label's
+own row, :meth:`Rerun.word_deltas`) and keeps the one that lowers the label's
 probability most. An account fact is a candidate too: resetting it to the baseline
 moves the scores by its exact attribution.
 
