@@ -86,6 +86,18 @@ class Settings(BaseSettings):
     webhook_backoff_max_seconds: float = Field(
         3600.0, gt=0, description="The longest delay between two attempts."
     )
+    promote_max_accuracy_loss: float = Field(
+        0.02, ge=0, le=1, description="Promotion gate: accuracy a candidate may lose on reviews."
+    )
+    promote_max_ece_increase: float = Field(
+        0.05, ge=0, le=1, description="Promotion gate: how much ECE on reviews may rise."
+    )
+    promote_min_reviewed: int = Field(
+        20, ge=0, description="Promotion gate: held-out reviews needed to judge accuracy."
+    )
+    promote_flag_min_change: float = Field(
+        0.05, ge=0, le=1, description="Promotion gate: a new four-fifths flag's least move."
+    )
     trusted_proxies: int = Field(
         0,
         ge=0,

@@ -215,9 +215,9 @@ def _pydantic_message(exc: Any) -> str:
 
 def _register_plugins() -> None:
     # Each command family lives in its own module so the CLI stays small.
-    from explainer.cli import admin, audit, batch, models, seed, serve, users, webhooks
+    from explainer.cli import admin, audit, batch, models, releases, seed, serve, users, webhooks
 
-    for family in (admin, audit, batch, models, serve, seed, users, webhooks):
+    for family in (admin, audit, batch, models, releases, serve, seed, users, webhooks):
         family.register(main)
 
 

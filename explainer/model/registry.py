@@ -32,10 +32,13 @@ from explainer.model.linear import LinearModel, compile_model
 
 __all__ = [
     "current_version",
+    "install_version",
+    "labels_of",
     "load_card",
     "load_model",
     "load_models",
     "load_pipeline",
+    "set_current",
     "sha256_file",
     "upgrade_version",
     "write_version",
@@ -73,7 +76,7 @@ def write_version(out_dir: Path, name: str, pipeline: Any, card: dict[str, Any])
             "artifact": ARTIFACT,
             "sha256": sha256_file(tmp / ARTIFACT),
         }
-        card["serving"] = _write_serving(compile_model(pipeline, card, _labels(card)), tmp)
+        card["serving"] = _write_serving(compile_model(pipeline, card, labels_of(card)), tmp)
         (tmp / CARD).write_text(_card_text(card), "utf-8")
         os.rename(tmp, base / version)  # fails rather than overwrite an existing version
     except BaseException:
@@ -81,6 +84,32 @@ def write_version(out_dir: Path, name: str, pipeline: Any, card: dict[str, Any])
         raise
     _write_atomic(base / CURRENT, version + "\n")
     return base / version
+
+
+def install_version(models_dir: Path, source_dir: Path, name: str, version: str) -> None:
+    """Copy a version folder from another models folder (a candidate's), verified first
+    against its card; an existing folder of that version must be the same files."""
+    load_model(source_dir, name, version)  # ModelIntegrityError for a changed artifact
+    target = models_dir / name / version
+    if target.exists():
+        load_model(models_dir, name, version)
+        if load_card(models_dir, name, version) != load_card(source_dir, name, version):
+            raise ModelIntegrityError(f"{target}: a different version with this name exists")
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".installing-", dir=target.parent))
+    try:
+        shutil.copytree(source_dir / name / version, tmp, dirs_exist_ok=True)
+        os.rename(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def set_current(models_dir: Path, name: str, version: str) -> None:
+    """Name ``version`` in ``models/<name>/current`` (it must load and verify)."""
+    load_model(models_dir, name, version)
+    _write_atomic(models_dir / name / CURRENT, version + "\n")
 
 
 def current_version(models_dir: Path, name: str) -> str | None:
@@ -115,7 +144,7 @@ def load_model(
         )
     for file, digest in card["serving"]["sha256"].items():
         _check_hash(folder / file, digest)
-    model = serving.read(folder, card, _labels(card))
+    model = serving.read(folder, card, labels_of(card))
     if pipeline:
         model.pipeline = load_pipeline(models_dir, name, card["version"])
     return model
@@ -139,13 +168,14 @@ def upgrade_version(models_dir: Path, name: str, version: str | None = None) -> 
     if "serving" in card:
         return False
     folder = models_dir / name / card["version"]
-    model = compile_model(load_pipeline(models_dir, name, card["version"]), card, _labels(card))
+    model = compile_model(load_pipeline(models_dir, name, card["version"]), card, labels_of(card))
     card = {**card, "serving": _write_serving(model, folder)}
     _write_atomic(folder / CARD, _card_text(card))
     return True
 
 
-def _labels(card: dict[str, Any]) -> dict[str, LabelInfo]:
+def labels_of(card: dict[str, Any]) -> dict[str, LabelInfo]:
+    """Display names, queues and response times of a card's labels."""
     return {
         c["label"]: LabelInfo(c["display"], c.get("queue"), c.get("response_time"))
         for c in card["classes"]

@@ -47,7 +47,7 @@ from explainer.oversight.report import (
     MetricRow,
 )
 
-__all__ = ["fairness_report"]
+__all__ = ["fairness_report", "metric_row"]
 
 
 def fairness_report(
@@ -142,22 +142,16 @@ class _Ctx:
         favourable: Callable[[float], float] = float,
     ) -> MetricRow:
         """Cells with ratios to the best-off large-enough group (``favourable`` maps values)."""
-        counts = counts or self.sizes
-        big = {
-            g: favourable(v)
-            for g, v in values.items()
-            if v is not None and not np.isnan(v) and counts.get(g, 0) >= self.min_group
-        }
-        best = max(big.values(), default=None)
-        cells = {}
-        for g in self.groups:
-            n = int(counts.get(g, 0))
-            if g not in big:
-                cells[g] = Cell(None, n, too_few=n < self.min_group)
-                continue
-            ratio = big[g] / best if best else 1.0
-            cells[g] = Cell(float(values[g] or 0.0), n, ratio, ratio < FOUR_FIFTHS)
-        return MetricRow(metric, label, kind, cells)
+        return metric_row(
+            metric,
+            label,
+            kind,
+            self.groups,
+            values,
+            counts or self.sizes,
+            self.min_group,
+            favourable,
+        )
 
     def mean(self, column: str, label: str, kind: str = "mean") -> MetricRow:
         """The mean of a numeric column per group (missing values left out)."""
@@ -168,6 +162,35 @@ class _Ctx:
         """The share of True in a boolean column per group."""
         rates = self.frame.groupby(self.attribute)[column].mean()
         return self.row(column, label, "rate", {g: _num(rates.get(g)) for g in self.groups})
+
+
+def metric_row(
+    metric: str,
+    label: str,
+    kind: str,
+    groups: Sequence[str],
+    values: Mapping[str, float | None],
+    counts: Mapping[str, int],
+    min_group: int = MIN_GROUP,
+    favourable: Callable[[float], float] = float,
+) -> MetricRow:
+    """One metric across groups: each large-enough group's value compared with the
+    best-off one (after ``favourable``), flagged under four fifths of it."""
+    big = {
+        g: favourable(v)
+        for g, v in values.items()
+        if v is not None and not np.isnan(v) and counts.get(g, 0) >= min_group
+    }
+    best = max(big.values(), default=None)
+    cells = {}
+    for g in groups:
+        n = int(counts.get(g, 0))
+        if g not in big:
+            cells[g] = Cell(None, n, too_few=n < min_group)
+            continue
+        ratio = big[g] / best if best else 1.0
+        cells[g] = Cell(float(values[g] or 0.0), n, ratio, ratio < FOUR_FIFTHS)
+    return MetricRow(metric, label, kind, cells)
 
 
 def _num(value: Any) -> float | None:

@@ -28,6 +28,7 @@ from explainer.service.console import Console
 from explainer.service.customers import Customers
 from explainer.service.links import LinkSigner
 from explainer.service.maintenance import Maintenance
+from explainer.service.releases import Releases
 from explainer.service.seeding import SeedColumns, SeedResult, seed
 from explainer.service.webhooks import Deliverer, WebhookAdmin
 from explainer.settings import Settings
@@ -73,6 +74,7 @@ class Service:
         self.admin = Admin(self.store)
         self.accounts = Accounts(self.store)
         self.webhooks = WebhookAdmin(self.store, self.settings)
+        self.releases = Releases(self.store, self.settings)
         budget = self.settings.rate_budget
         self.rate_limits = RateLimits(self.store.engine, *budget) if budget else None
         self._maintenance: Maintenance | None = None

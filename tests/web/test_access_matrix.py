@@ -114,6 +114,7 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("/audit/users", "POST"): console("admin"),
     ("/audit/users/<username>/disabled", "POST"): console("admin"),
     ("/audit/webhooks", "GET"): console("admin"),
+    ("/audit/releases", "GET"): console("auditor"),
     ("/audit/webhooks/<msg_id>/replay", "POST"): console("admin"),
     # the console's oversight reports (explainer/web/oversight.py)
     ("/audit/oversight-static/<path:filename>", "GET"): public,

@@ -17,6 +17,7 @@ from explainer.store.tables.access import (
     api_keys,
 )
 from explainer.store.tables.decisions import decisions, erasures
+from explainer.store.tables.models import model_promotions, model_rollbacks
 from explainer.store.tables.people import (
     data_accesses,
     feedback,
@@ -33,6 +34,9 @@ __all__ = [
     "APPEND_ONLY",
     "AUDITOR_APPEND_ONLY",
     "AUDITOR_RECORDS",
+    "MODEL_APPEND_ONLY",
+    "MODEL_FUNCTION",
+    "MODEL_RECORDS",
     "OPERATOR_APPEND_ONLY",
     "OPERATOR_FUNCTION",
     "OPERATOR_RECORDS",
@@ -133,10 +137,19 @@ OPERATOR_RECORDS: dict[str, tuple[Table, str]] = {
 OPERATOR_APPEND_ONLY = [t.name for t, _ in OPERATOR_RECORDS.values()]
 OPERATOR_FUNCTION = "explainer_operator_append_only"
 
+# Revision 0009: which model versions serve (promotions and rollbacks), own function.
+MODEL_RECORDS: dict[str, tuple[Table, str]] = {
+    "model_promoted": (model_promotions, "id"),
+    "model_rolled_back": (model_rollbacks, "id"),
+}
+MODEL_APPEND_ONLY = [t.name for t, _ in MODEL_RECORDS.values()]
+MODEL_FUNCTION = "explainer_model_append_only"
+
 # Record kind -> its table and primary-key column: every row is one log leaf.
 RECORDS: dict[str, tuple[Table, str]] = {
     **RECORD_TABLES,
     **AUDITOR_RECORDS,
     **ACCESS_RECORDS,
     **OPERATOR_RECORDS,
+    **MODEL_RECORDS,
 }

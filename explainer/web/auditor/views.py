@@ -20,7 +20,7 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from explainer.web.auditor import hooks, pages, reports, reviews, users
+from explainer.web.auditor import hooks, pages, releases, reports, reviews, users
 from explainer.web.auditor.auth import (
     SESSION_COOKIE,
     check_csrf,
@@ -105,5 +105,5 @@ def logout() -> Response:
     return response
 
 
-for _pages in (pages, reviews, users, reports, hooks):
+for _pages in (pages, reviews, users, reports, hooks, releases):
     _pages.register(bp)
