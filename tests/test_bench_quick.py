@@ -58,3 +58,19 @@ def test_quick_wording_bench_reports_eraser_and_the_wording_figures() -> None:
             held, _, stated = valid.partition(" of ")
             assert held == stated, line
             assert float(line.split("|")[4].strip().rstrip(" %")) < 2.0, line  # fragments
+
+
+@pytest.mark.slow
+def test_quick_shadow_bench_reports_throughput_and_memory(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.shadow", "--quick", "--models", str(tmp_path / "none")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = result.stdout
+    assert "LocalCluster, 2 workers" in out and "one process" in out
+    assert "Peak memory at 6,000 against 2,000 decisions" in out

@@ -116,6 +116,7 @@ class Releases:
         serial: bool = False,
         progress: Callable[[int], None] = lambda _n: None,
         page: int = PAGE,
+        worker_peaks: list[int] | None = None,
     ) -> tuple[dict[str, Any], bytes]:
         """Re-decide every stored decision with the candidate; the report and its bytes."""
         # Offline work: the serving process never loads pandas, fairlearn or Dask.
@@ -130,7 +131,13 @@ class Releases:
             stats = run_serial(pages, current, candidate, progress)
         else:
             stats = run_dask(
-                pages, current, candidate, progress, scheduler=scheduler, workers=workers
+                pages,
+                current,
+                candidate,
+                progress,
+                scheduler=scheduler,
+                workers=workers,
+                worker_peaks=worker_peaks,
             )
         report = {
             **shadow_summary(stats, names),

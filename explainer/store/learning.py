@@ -79,7 +79,10 @@ class LearningSource:
                 for r in rows
                 if r.data is not None
             ]
-            yield Page(items, len(rows) - len(items))
+            erased = len(rows) - len(items)
+            del rows  # the raw page goes before the next is read: one page in memory
+            yield Page(items, erased)
+            del items
 
     def reviewed(self, since: datetime | None = None) -> Reviewed:
         """Every decision's latest resolution (made since ``since``), with its text."""
