@@ -3,8 +3,8 @@
     python -m bench.run [--quick] [--out FILE]
 
 ``make bench`` rewrites docs/benchmarks.md: the in-process report
-(``bench.explain``), then the wording section (``bench.wording``) and the HTTP section
-(``bench.http``) appended to it.
+(``bench.explain``), then the wording, open-set, shadow (``bench.shadow``, stores of
+100,000 and 300,000 decisions) and HTTP (``bench.http``) sections appended to it.
 ``make bench-quick`` runs tiny sizes for CI, prints both tables and writes nothing
 unless ``--out`` is given; it asserts nothing about timings.
 """
@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import explain, http, open_set, wording
+from bench import explain, http, open_set, shadow, wording
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 
@@ -34,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     status |= wording.main([*flags, *where])
     if not args.quick:  # trains a banking77 model: the slow test stage covers it instead
         status |= open_set.main(where)
+        status |= shadow.main(where)  # its quick mode runs in the slow test stage
     status |= http.main([*flags, *where])
     print(f"bench: done in {time.monotonic() - started:.0f} s", file=sys.stderr)
     return status

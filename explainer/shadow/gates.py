@@ -45,11 +45,11 @@ class Gates:
                     f"{cur_ece:.3f} to {ece:.3f} (allowed rise {self.max_ece_increase:.3f})"
                 )
         for flag in report["fairness"]["new_flags"]:
-            worse, noise = flag["worse_by"], flag.get("noise") or 0.0
+            worse, noise = flag.get("worse_by"), flag.get("noise") or 0.0
             if worse is not None and worse >= max(self.flag_min_change, noise):
                 out.append(
                     f"fairness gate: new four-fifths flag on {flag['metric']} for "
-                    f"{flag['attribute']} = {flag['group']} (ratio {flag['ratio']:.2f}, "
+                    f"{flag['attribute']} = {flag['group']} (ratio {flag.get('ratio') or 0:.2f}, "
                     f"moved {worse:.3f} the wrong way)"
                 )
         return out

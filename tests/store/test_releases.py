@@ -69,6 +69,7 @@ def test_retrain_shadow_promote_rollback(db_url: str, models_dir: Path, tmp_path
         assert after == {n: card["candidate"][n] for n in after}
         assert made["report_sha256"] == hashlib.sha256(raw).hexdigest()
         assert made["from_versions"] == before and made["to_versions"] == after
+        assert service.admin.verify_log().ok
 
         undone = service.releases.rollback("bob")
         assert service.releases.current_versions() == before
