@@ -8,9 +8,11 @@ import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from shadow_helpers import plant_bias, seeded_service
 from sqlalchemy import select
 
+from explainer.cli.main import main
 from explainer.errors import ConflictError
 from explainer.service import Service
 from explainer.service.releases import PromotionRefused
@@ -114,3 +116,45 @@ def test_planted_fairness_regression_is_refused(
         assert service.admin.verify_log().ok
     finally:
         service.shutdown()
+
+
+def test_the_commands_as_an_operator_runs_them(
+    db_url: str, models_dir: Path, tmp_path: Path, clean_env: None
+) -> None:
+    service, _ = seeded_service(db_url, models_dir, tmp_path, n=120, reviewed=90)
+    service.shutdown()
+    env = {
+        "EXPLAINER_DATABASE_URL": db_url,
+        "EXPLAINER_MODELS_DIR": str(tmp_path / "models"),
+        "EXPLAINER_INSTANCE_PATH": str(tmp_path / "instance"),
+    }
+    runner = CliRunner()
+    cand, report = tmp_path / "cand", tmp_path / "report.json"
+    made = runner.invoke(main, ["retrain", "--out", str(cand), "--since", "2020-01-01"], env=env)
+    assert made.exit_code == 0, made.output
+    reviewed = json.loads(made.stdout)["reviewed"]
+    assert reviewed["confirmations"] + reviewed["corrections"] == 90
+    again = runner.invoke(main, ["retrain", "--out", str(cand)], env=env)
+    assert again.exit_code == 2 and "is not empty" in again.output
+
+    shadow = ["shadow", "--candidate", str(cand), "--out", str(report), "--serial"]
+    ran = runner.invoke(main, shadow, env=env)
+    assert ran.exit_code == 0, ran.output
+    assert "scored 119 decisions (1 erased, skipped)" in ran.stderr
+    assert "intent: agreement" in ran.stdout and "priority: agreement" in ran.stdout
+    promote = ["models", "promote", "--candidate", str(cand), "--report", str(report)]
+    refused = runner.invoke(main, [*promote, "--min-reviewed", "1000"], env=env)
+    assert refused.exit_code == 2
+    assert "refused: accuracy gate: intent has" in refused.stderr
+    assert "fewer than the 1000 needed" in refused.stderr
+    loose = ["--min-reviewed", "1", "--max-accuracy-loss", "1", "--max-ece-increase", "1"]
+    done = runner.invoke(main, [*promote, *loose, "--by", "ops@example.test"], env=env)
+    assert done.exit_code == 0, done.output
+    assert done.stdout.startswith("promoted: intent ")
+    history = runner.invoke(main, ["models", "history", "--json"], env=env)
+    [change] = json.loads(history.stdout)
+    assert change["kind"] == "model_promoted" and change["actor"] == "ops@example.test"
+    assert runner.invoke(main, ["models", "rollback"], env=env).exit_code == 0
+    assert runner.invoke(main, ["models", "rollback"], env=env).exit_code == 2
+    verified = runner.invoke(main, ["audit", "verify"], env=env)
+    assert verified.exit_code == 0 and "log verified" in verified.stdout
