@@ -73,7 +73,7 @@ def models_promote(
     actor: str,
 ) -> None:
     """Make a candidate current if its shadow report passes every gate (a log record)."""
-    with serviced() as service:
+    with serviced(upgrade=True) as service:
         gates = service.releases.gates(
             max_accuracy_loss=max_accuracy_loss,
             max_ece_increase=max_ece_increase,
@@ -94,7 +94,7 @@ def models_promote(
 @click.option("--by", "actor", default=_actor, help="Who rolls back (for the log record).")
 def models_rollback(actor: str) -> None:
     """Serve again the versions the promotion in effect replaced (a log record)."""
-    with serviced() as service:
+    with serviced(upgrade=True) as service:
         made = service.releases.rollback(actor)
     click.echo(f"rolled back: {_change(made)} (log record {made['id']})")
     click.echo("restart the service (or send gunicorn HUP) to serve the old versions", err=True)
@@ -104,7 +104,7 @@ def models_rollback(actor: str) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def models_history(as_json: bool) -> None:
     """Promotions and rollbacks, newest first."""
-    with serviced() as service:
+    with serviced(upgrade=True) as service:
         changes = service.releases.history.history()
     if as_json:
         click.echo(json.dumps(changes, indent=2, default=str))

@@ -57,7 +57,7 @@ def retrain(out: Path, since: datetime | None, base_data: Path | None) -> None:
     """Train a candidate from the current training data plus reviewed labels."""
     if out.exists() and any(out.iterdir()):
         raise click.BadParameter(f"{out} is not empty; choose a new folder", param_hint="--out")
-    with serviced() as service:
+    with serviced(upgrade=True) as service:
         card = service.releases.retrain(out, since, base_data, _progress)
     click.echo(json.dumps(card, indent=2))
     click.echo(f"candidate written to {out}; next: explainer shadow --candidate {out}", err=True)
@@ -95,7 +95,7 @@ def shadow(
     """Re-decide and re-explain every stored decision with a candidate; write the report."""
     from tqdm import tqdm
 
-    with serviced() as service:
+    with serviced(upgrade=True) as service:
         total = service.releases.count(since)
         _progress(f"shadow: {total:,} decisions, {'in this process' if serial else 'on Dask'}")
         with tqdm(total=total, unit="decision", disable=None) as bar:
