@@ -165,3 +165,33 @@ def test_evaluate_missing_file_is_a_clean_error(models_dir: Path, tmp_path: Path
     )
     assert result.exit_code != 0
     assert "no such file" in result.output and "Traceback" not in result.output
+
+
+def test_accuracy_per_language_in_evaluate_and_in_the_card(
+    models_dir: Path, tmp_path: Path
+) -> None:
+    data = demo_data(400, seed=23)
+    assert data.language is not None
+    path = tmp_path / "test.csv"
+    pd.DataFrame({"text": data.frame["text"], "intent": data.intent, "lang": data.language}).to_csv(
+        path, index=False
+    )
+    args = ["evaluate", "--data", str(path), "--text-col", "text", "--intent-col", "intent"]
+    result = CliRunner().invoke(
+        main, [*args, "--language-col", "lang", "--models", str(models_dir), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)["intent"]
+    per = report["by_language"]
+    assert set(per) == set(data.language) and sum(m["n"] for m in per.values()) == report["n"]
+    hits = sum(m["accuracy"] * m["n"] for m in per.values())
+    assert abs(hits / report["n"] - report["accuracy"]) < 1e-9
+    table = CliRunner().invoke(main, [*args, "--language-col", "lang", "--models", str(models_dir)])
+    assert "language de: accuracy" in table.stdout
+    missing = CliRunner().invoke(
+        main, [*args, "--language-col", "nope", "--models", str(models_dir)]
+    )
+    assert missing.exit_code == 2 and "missing column(s) nope" in missing.output
+    for name in ("intent", "priority"):
+        held = load_card(models_dir, name)["metrics"]["held_out"]
+        assert sum(m["n"] for m in held["by_language"].values()) == held["n"]

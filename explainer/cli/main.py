@@ -180,6 +180,7 @@ def explain(
 @click.option("--text-col", "text_cols", multiple=True, required=True)
 @click.option("--intent-col", required=True)
 @click.option("--priority-col")
+@click.option("--language-col", help="Column with the ticket's language: figures per language.")
 @click.option("--models", "models_dir", type=click.Path(path_type=Path), default=None)
 @click.option("--json", "as_json", is_flag=True)
 def evaluate(
@@ -187,6 +188,7 @@ def evaluate(
     text_cols: tuple[str, ...],
     intent_col: str,
     priority_col: str | None,
+    language_col: str | None,
     models_dir: Path | None,
     as_json: bool,
 ) -> None:
@@ -198,7 +200,7 @@ def evaluate(
     try:
         report = evaluate_csv(
             data,
-            ColumnMap(text_cols, intent_col, priority_col),
+            ColumnMap(text_cols, intent_col, priority_col, language=language_col),
             models_dir or Settings().models_dir,
             _progress,
         )

@@ -28,6 +28,7 @@ class ColumnMap:
     intent: str
     priority: str | None = None
     account: dict[str, str] = field(default_factory=dict)  # model field -> CSV column
+    language: str | None = None  # for figures per language, never a model input
 
 
 @dataclass
@@ -40,6 +41,7 @@ class LabelledData:
     split: pd.Series | None
     source: str
     holdout: float = 0.1  # share of an export held out for the model card's metrics
+    language: pd.Series | None = None  # the ticket's language, for figures per language
 
 
 def model_frame(
@@ -77,6 +79,7 @@ def demo_data(n: int = 24_000, seed: int = corpus.DEFAULT_SEED) -> LabelledData:
         rows["priority"],
         rows["split"],
         f"demo corpus, seed {seed}, {n} tickets",
+        language=rows["language"],
     )
 
 
@@ -88,6 +91,7 @@ def read_csv_data(path: Path, cols: ColumnMap) -> LabelledData:
         cols.intent,
         *([cols.priority] if cols.priority else []),
         *cols.account.values(),
+        *([cols.language] if cols.language else []),
     ]
     missing = [c for c in wanted if c not in raw.columns]
     if missing:
@@ -109,6 +113,7 @@ def read_csv_data(path: Path, cols: ColumnMap) -> LabelledData:
         priority,
         None,
         f"{path.name}, {len(raw)} rows",
+        language=raw[cols.language].astype(str).reset_index(drop=True) if cols.language else None,
     )
 
 

@@ -15,7 +15,7 @@ from explainer.errors import DataError
 from explainer.model.registry import load_models
 from explainer.training.calibration import brier, ece, scores_of
 from explainer.training.datasets import ColumnMap, read_csv_data
-from explainer.training.fit import metrics
+from explainer.training.fit import by_language, metrics
 
 __all__ = ["evaluate_csv", "format_report"]
 
@@ -32,7 +32,9 @@ def evaluate_csv(
     models = load_models(models_dir, pipeline=True)
     wanted = {"intent": cols.intent, "priority": cols.priority}
     progress(f"reading and redacting {path}")
-    data = read_csv_data(path, ColumnMap(cols.text, cols.intent, cols.priority))
+    data = read_csv_data(
+        path, ColumnMap(cols.text, cols.intent, cols.priority, language=cols.language)
+    )
     report: dict[str, Any] = {}
     for name, column in wanted.items():
         if column is None:
@@ -58,6 +60,10 @@ def evaluate_csv(
                 "brier": round(brier(probs[known], y_idx), 6),
             },
         }
+        if data.language is not None:
+            report[name]["by_language"] = by_language(
+                y[known], pred[known], data.language[known], model.classes
+            )
         if not known.all():
             report[name]["open_set"] = open_set(probs.max(axis=1), known, model.abstain_below)
         progress(f"[{name}] accuracy {report[name]['accuracy']:.3f}")
@@ -100,6 +106,11 @@ def format_report(report: dict[str, Any]) -> str:
                     if "abstained_unknown" in o
                     else ""
                 )
+            )
+        for lang, m in r.get("by_language", {}).items():
+            lines.append(
+                f"  language {lang}: accuracy {m['accuracy']:.4f}, "
+                f"macro-F1 {m['macro_f1']:.4f}, n={m['n']:,}"
             )
         lines.append(f"  {'class':<32} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>8}")
         for c, m in r["per_class"].items():

@@ -21,7 +21,7 @@ from explainer.model.cards import BASELINE_TEXT, library_versions
 from explainer.model.catalogue import LabelInfo
 from explainer.training.pipeline import ModelSpec, build_pipeline
 
-__all__ = ["baseline_fields", "fit", "metrics", "model_card"]
+__all__ = ["baseline_fields", "by_language", "fit", "metrics", "model_card"]
 
 Progress = Callable[[str], None]
 
@@ -64,6 +64,25 @@ def metrics(y_true: pd.Series, y_pred: np.ndarray, classes: list[str]) -> dict[s
             "matrix": confusion_matrix(y_true, y_pred, labels=classes).tolist(),
         },
     }
+
+
+def by_language(
+    y_true: pd.Series, y_pred: np.ndarray, language: pd.Series, classes: list[str]
+) -> dict[str, dict[str, Any]]:
+    """Accuracy and macro-F1 per language (a language is an audit attribute, not an input)."""
+    truth, langs = y_true.reset_index(drop=True), language.reset_index(drop=True)
+    out = {}
+    for lang in sorted(langs.astype(str).unique()):
+        mask = (langs.astype(str) == lang).to_numpy()
+        pred = np.asarray(y_pred)[mask]
+        out[lang] = {
+            "n": int(mask.sum()),
+            "accuracy": float(accuracy_score(truth[mask], pred)),
+            "macro_f1": float(
+                f1_score(truth[mask], pred, labels=classes, average="macro", zero_division=0)
+            ),
+        }
+    return out
 
 
 def baseline_fields(frame: pd.DataFrame, spec: ModelSpec) -> dict[str, Any]:

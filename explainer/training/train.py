@@ -17,7 +17,7 @@ from explainer.model.linear import compile_model
 from explainer.model.registry import write_version
 from explainer.training.calibration import calibrate, scores_of
 from explainer.training.datasets import LabelledData
-from explainer.training.fit import baseline_fields, fit, metrics, model_card
+from explainer.training.fit import baseline_fields, by_language, fit, metrics, model_card
 from explainer.training.pipeline import ACCOUNT_CATEGORICAL, ACCOUNT_NUMERIC, ModelSpec
 
 __all__ = ["DEMO_SPECS", "Fitted", "fit_all", "spec_for_columns", "write_all"]
@@ -101,7 +101,10 @@ def _fit_one(
     pipe = fit(spec, frame[train], y[train], progress)
     classes = [str(c) for c in pipe.named_steps["clf"].classes_]
     labels = labels_for(classes, known)
-    held = metrics(y[test], pipe.predict(frame[test]), classes) if test.any() else None
+    predicted = pipe.predict(frame[test]) if test.any() else None
+    held = metrics(y[test], predicted, classes) if predicted is not None else None
+    if held and predicted is not None and data.language is not None:
+        held["by_language"] = by_language(y[test], predicted, data.language[test], classes)
     if held:
         progress(
             f"[{name}] held-out accuracy {held['accuracy']:.3f}, "
