@@ -86,6 +86,9 @@ class Settings(BaseSettings):
     webhook_backoff_max_seconds: float = Field(
         3600.0, gt=0, description="The longest delay between two attempts."
     )
+    models_watch_seconds: float = Field(
+        5.0, ge=0, description="How often explainer serve looks for newly current versions."
+    )
     promote_max_accuracy_loss: float = Field(
         0.02, ge=0, le=1, description="Promotion gate: accuracy a candidate may lose on reviews."
     )

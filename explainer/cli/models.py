@@ -45,6 +45,12 @@ def models_upgrade() -> None:
         click.echo(f"{name} {version}: {state}")
 
 
+_SERVED = (
+    "explainer serve loads them within EXPLAINER_MODELS_WATCH_SECONDS (default 5 s); "
+    "other processes holding models need a restart"
+)
+
+
 def _actor() -> str:
     return f"cli:{getpass.getuser()}"
 
@@ -87,7 +93,7 @@ def models_promote(
                 click.echo(f"refused: {line}", err=True)
             sys.exit(2)
     click.echo(f"promoted: {_change(made)} (log record {made['id']})")
-    click.echo("restart the service (or send gunicorn HUP) to serve the new versions", err=True)
+    click.echo(_SERVED, err=True)
 
 
 @models.command("rollback")
@@ -97,7 +103,7 @@ def models_rollback(actor: str) -> None:
     with serviced(upgrade=True) as service:
         made = service.releases.rollback(actor)
     click.echo(f"rolled back: {_change(made)} (log record {made['id']})")
-    click.echo("restart the service (or send gunicorn HUP) to serve the old versions", err=True)
+    click.echo(_SERVED, err=True)
 
 
 @models.command("history")

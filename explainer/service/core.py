@@ -21,13 +21,13 @@ from explainer.decision import Decision, Links, Receipt
 from explainer.errors import ExplainerError, NotFoundError
 from explainer.explain.decide import Decider
 from explainer.handoff.topics import SensitiveTopics
-from explainer.model.registry import load_models
+from explainer.model.registry import MODEL_NAMES, current_version, load_models
 from explainer.schemas import TicketIn
 from explainer.service.admin import Admin
 from explainer.service.console import Console
 from explainer.service.customers import Customers
 from explainer.service.links import LinkSigner
-from explainer.service.maintenance import Maintenance
+from explainer.service.maintenance import Maintenance, ModelWatcher
 from explainer.service.releases import Releases
 from explainer.service.seeding import SeedColumns, SeedResult, seed
 from explainer.service.webhooks import Deliverer, WebhookAdmin
@@ -79,6 +79,7 @@ class Service:
         self.rate_limits = RateLimits(self.store.engine, *budget) if budget else None
         self._maintenance: Maintenance | None = None
         self._deliverer: Deliverer | None = None
+        self._watcher: ModelWatcher | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, *, models: bool = True) -> Service:
@@ -107,6 +108,20 @@ class Service:
         if info is None:  # a label no model in service knows (an older version's)
             return {"display": label.replace("_", " ").capitalize()}
         return info.as_dict()
+
+    def reload_models_if_changed(self) -> bool:
+        """Serve the versions ``models/<name>/current`` names, when a promotion or a
+        rollback changed them; True when it swapped. A version that does not verify
+        raises, and the versions in service keep serving."""
+        want = {n: v for n in MODEL_NAMES if (v := current_version(self.models_dir, n))}
+        have = {n: m.version for n, m in self.decider.models.items()}
+        if want == have:
+            return False
+        loaded = load_models(self.models_dir)
+        # One assignment each: a request already running keeps the decider it started with.
+        self.cards = {name: m.card for name, m in loaded.items()}
+        self.decider = Decider(loaded, self.decider.topics)
+        return True
 
     def preview(self, ticket: TicketIn) -> Decision:
         """Classify and explain without storing (``id`` and ``links`` stay null)."""
@@ -213,6 +228,9 @@ class Service:
             every = timedelta(hours=self.settings.purge_every_hours)
             self._maintenance = Maintenance(self.store, every)
             self._maintenance.start()
+            if self.settings.models_watch_seconds > 0:
+                self._watcher = ModelWatcher(self, self.settings.models_watch_seconds)
+                self._watcher.start()
             if self.settings.webhook_deliver:
                 self._deliverer = Deliverer(self.store, self.settings)
                 self._deliverer.start()
@@ -224,6 +242,8 @@ class Service:
             self._maintenance.stop()
         if self._deliverer is not None:
             self._deliverer.stop()
+        if self._watcher is not None:
+            self._watcher.stop()
         self.store.shutdown()
 
     def _need_models(self) -> None:
