@@ -54,18 +54,25 @@ def timed(fn: Callable[[Any], Any], items: Iterable[Any]) -> tuple[Timing, list[
     return Timing(seconds), results
 
 
-def models(
-    path: Path | None, rows: int, log: Callable[[str], None]
-) -> tuple[dict[str, LinearModel], str]:
-    """The current models under ``path`` (or models/), else demo models trained now."""
+def models_folder(path: Path | None, rows: int, log: Callable[[str], None]) -> tuple[Path, str]:
+    """The models folder ``path`` (or models/) when it has current versions, else a
+    temporary one with demo models trained now; and how to describe it in a report."""
     where = path or Settings().models_dir
     if all(current_version(where, n) for n in ("intent", "priority")):
-        return load_models(where, pipeline=True), f"{where} (current versions)"
+        return where.resolve(), f"{where} (current versions)"
     log(f"no current models under {where}: training demo models on {rows:,} tickets")
     out = Path(tempfile.mkdtemp(prefix="bench-models-"))
     fitted = trainer.fit_all(demo_data(rows), trainer.DEMO_SPECS, trainer.demo_known(), log)
     trainer.write_all(fitted, out, log)
-    return load_models(out, pipeline=True), f"demo models trained for this run on {rows:,} tickets"
+    return out, f"demo models trained for this run on {rows:,} tickets"
+
+
+def models(
+    path: Path | None, rows: int, log: Callable[[str], None]
+) -> tuple[dict[str, LinearModel], str]:
+    """The current models under ``path`` (or models/), else demo models trained now."""
+    where, described = models_folder(path, rows, log)
+    return load_models(where, pipeline=True), described
 
 
 def tickets(n: int) -> list[TicketIn]:

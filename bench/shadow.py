@@ -27,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.common import BENCH_SEED
+from bench.common import BENCH_SEED, models_folder
 
 POOL = 2_000
 SIZES = (100_000, 300_000)
@@ -136,19 +136,6 @@ def one_run(url: str, models: Path, config: str) -> dict[str, Any]:
     }
 
 
-def _models(path: Path, work: Path) -> tuple[Path, str]:
-    from explainer.model.registry import current_version
-    from explainer.training import train as trainer
-    from explainer.training.datasets import demo_data
-
-    if all(current_version(path, n) for n in ("intent", "priority")):
-        return path.resolve(), f"{path} (current versions)"
-    _log(f"no current models under {path}: training demo models on 6,000 tickets")
-    fitted = trainer.fit_all(demo_data(6_000), trainer.DEMO_SPECS, trainer.demo_known(), _log)
-    trainer.write_all(fitted, work / "models", _log)
-    return work / "models", "demo models trained for this run on 6,000 tickets"
-
-
 def _child(*args: str) -> str:
     done = subprocess.run(
         [sys.executable, "-m", "bench.shadow", *args],
@@ -238,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = tuple(int(s) for s in args.sizes.split(",")) if args.sizes else None
     sizes = sizes or (QUICK_SIZES if args.quick else SIZES)
     with tempfile.TemporaryDirectory(prefix="bench-shadow-") as work:
-        where, described = _models(models, Path(work))
+        where, described = models_folder(models, 6_000, _log)
         results = run(sizes, where, Path(work))
     text = markdown(results, described)
     print(text)
