@@ -11,11 +11,11 @@ Derived copies are computed when serialised and never stored (``customer.reasons
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
+from explainer.marking import ERASED, Personal, PersonalField, marked_fields, personal_fields
 from explainer.schemas import Channel, Plan
 
 __all__ = [
@@ -40,23 +40,9 @@ __all__ = [
     "TextAttribution",
     "TicketOut",
     "Typed",
+    "marked_fields",
     "personal_fields",
 ]
-
-ERASED = "[erased]"
-
-
-@dataclass(frozen=True)
-class Personal:
-    """Field metadata: the value is the customer's personal data.
-
-    ``erased`` is what stands in its place in the public document and after erasure.
-    ``typed`` marks free text a person typed: it is redacted before it is stored.
-    """
-
-    erased: Any = ERASED
-    typed: bool = False
-
 
 PersonalText = Annotated[str, Personal()]
 Span = tuple[Literal["subject", "body"], int, int]
@@ -261,24 +247,3 @@ class Decision(Typed):
     def wire(self) -> dict[str, Any]:
         """The JSON form (SPEC names; ``customer.reasons`` computed)."""
         return self.model_dump(mode="json")
-
-
-PersonalField = tuple[tuple[str | int, ...], Any, Personal]
-
-
-def personal_fields(model: BaseModel, path: tuple[str | int, ...] = ()) -> Iterator[PersonalField]:
-    """Every personal value in ``model``: ``(path, value, marking)``, in field order.
-
-    Paths use the JSON names, so they address the serialised document as well.
-    """
-    for name, info in type(model).model_fields.items():
-        value = getattr(model, name)
-        mark = next((m for m in info.metadata if isinstance(m, Personal)), None)
-        if mark is not None:
-            yield (*path, name), value, mark
-        elif isinstance(value, BaseModel):
-            yield from personal_fields(value, (*path, name))
-        elif isinstance(value, list):
-            for i, item in enumerate(value):
-                if isinstance(item, BaseModel):
-                    yield from personal_fields(item, (*path, name, i))

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, bindparam, insert, select
 
 from explainer.decision import Decision
 from explainer.errors import ConflictError, ValidationFailed
 from explainer.privacy import personal
 from explainer.store.ids import new_id
-from explainer.store.ledger.log import Recorder, canonical
+from explainer.store.ledger.log import Recorder, compact
 from explainer.store.tables import decision_handoffs, decisions, idempotency_keys, payloads
 
 __all__ = ["get", "mark_handoffs", "save"]
@@ -89,7 +89,7 @@ def _summary(d: Decision, public: dict[str, Any], api_key_id: str | None) -> dic
         "region": ticket.customer.region,
         "template_version": d.template_version,
         "api_key_id": api_key_id,
-        "document": canonical(public).decode("utf-8"),
+        "document": compact(public),
     }
     for name in ("intent", "priority"):
         block = getattr(d, name)
@@ -105,7 +105,7 @@ def get(conn: Connection, decision_id: str) -> Decision | None:
     if found is None:
         return None
     document, held = found
-    return personal.join(json.loads(document), None if held is None else json.loads(held))
+    return personal.join(orjson.loads(document), None if held is None else orjson.loads(held))
 
 
 # The public document and (unless erased) the payload, in one round trip; built once.

@@ -21,7 +21,7 @@ from explainer.store.ledger.log import Recorder
 from explainer.store.ledger.signer import Signer
 from explainer.store.ledger.verify import VerifyResult
 from explainer.store.tables import maintenance, readiness
-from explainer.store.webhooks import Webhooks, emit
+from explainer.store.webhooks import Webhooks, emit, emit_created
 
 __all__ = ["Store"]
 
@@ -105,9 +105,7 @@ class Store:
                 rec, decision, idempotency_key, request_hash, api_key_id
             )
             if created:  # events in the same transaction: a rolled-back decision has none
-                emit(rec.conn, "decision.created", str(stored.id))
-                if stored.handoff.required:
-                    emit(rec.conn, "handoff.required", str(stored.id))
+                emit_created(rec.conn, stored)
         leaf = rec.leaf("decision", str(stored.id))
         receipt = self.log.receipt(leaf) if leaf else self.receipt("decision", str(stored.id))
         return stored.model_copy(update={"receipt": Receipt.model_validate(receipt)}), created

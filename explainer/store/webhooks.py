@@ -21,6 +21,7 @@ from typing import Any
 from cryptography.fernet import Fernet
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
+from explainer.decision import Decision
 from explainer.errors import NotFoundError
 from explainer.store.engine import writing
 from explainer.store.ids import new_id
@@ -33,7 +34,7 @@ from explainer.store.tables import (
 )
 from explainer.webhooks.events import decision_data
 
-__all__ = ["Due", "Webhooks", "emit", "enqueue"]
+__all__ = ["Due", "Webhooks", "emit", "emit_created", "enqueue", "enqueue_all"]
 
 _S, _O, _L = webhook_subscriptions, webhook_outbox, webhook_lease
 _LEASE = "deliver"
@@ -41,32 +42,53 @@ _LEASE = "deliver"
 
 def enqueue(conn: Connection, event: str, data: dict[str, Any], now: datetime | None = None) -> int:
     """One outbox message per subscription to ``event``, in the caller's transaction."""
-    subscribed = [
-        sid
-        for sid, events in conn.execute(select(_S.c.id, _S.c.events))
-        if event in events.split(",")
-    ]
-    if not subscribed:
-        return 0
+    return enqueue_all(conn, [(event, data)], now)
+
+
+def enqueue_all(
+    conn: Connection, events: list[tuple[str, dict[str, Any]]], now: datetime | None = None
+) -> int:
+    """:func:`enqueue` for several events, reading the subscriptions once."""
+    subscriptions = [(sid, names.split(",")) for sid, names in conn.execute(_SUBSCRIPTIONS)]
     at = now or datetime.now(UTC)
-    rows = []
-    for sid in subscribed:
-        msg_id = new_id("msg")
-        body = {"type": event, "timestamp": at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), "data": data}
-        rows.append(
-            {
-                "id": msg_id,
-                "subscription_id": sid,
-                "event": event,
-                "payload": json.dumps(body, sort_keys=True, separators=(",", ":")),
-                "created_at": at,
-                "state": "pending",
-                "attempts": 0,
-                "next_attempt_at": at,
-            }
-        )
-    conn.execute(insert(_O), rows)
+    stamp = at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    rows = [
+        {
+            "id": new_id("msg"),
+            "subscription_id": sid,
+            "event": event,
+            "payload": json.dumps(
+                {"type": event, "timestamp": stamp, "data": data},
+                sort_keys=True,
+                separators=(",", ":"),
+            ),
+            "created_at": at,
+            "state": "pending",
+            "attempts": 0,
+            "next_attempt_at": at,
+        }
+        for event, data in events
+        for sid, names in subscriptions
+        if event in names
+    ]
+    if rows:
+        conn.execute(insert(_O), rows)
     return len(rows)
+
+
+_SUBSCRIPTIONS = select(_S.c.id, _S.c.events)
+
+
+def emit_created(conn: Connection, decision: Decision) -> int:
+    """Enqueue ``decision.created`` (and ``handoff.required``) for a decision just stored:
+    the same data :func:`emit` reads back, taken from the decision in hand."""
+    handoff = {"required": decision.handoff.required, "reasons": list(decision.handoff.reasons)}
+    intent, priority = (b.label if b else None for b in (decision.intent, decision.priority))
+    data = decision_data(str(decision.id), intent, priority, handoff)
+    events = [("decision.created", data)]
+    if decision.handoff.required:
+        events.append(("handoff.required", data))
+    return enqueue_all(conn, events)
 
 
 def emit(conn: Connection, event: str, decision_id: str, **extra: Any) -> int:

@@ -20,6 +20,7 @@ from explainer.web.auditor import views as auditor
 from explainer.web.context import EXTENSION, service
 from explainer.web.customer import demo
 from explainer.web.customer import views as customer
+from explainer.web.json_provider import FastJSON
 
 __all__ = ["build_app", "template_folder"]
 
@@ -45,6 +46,7 @@ def build_app(settings: Settings | Mapping[str, Any] | None = None) -> Flask:
         template_folder=str(template_folder()),
     )
     app.config.update(SECRET_KEY=settings.secret, MAX_CONTENT_LENGTH=settings.max_content_length)
+    app.json = FastJSON(app)
     app.jinja_env.autoescape = True
     app.jinja_env.undefined = StrictUndefined
     app.extensions[EXTENSION] = Service.from_settings(settings)

@@ -175,7 +175,7 @@ def test_a_failure_between_writes_leaves_no_partial_record(
     before = _counts(app)
     inserted: list[str] = []
 
-    def fail_after_insert(conn: Any, kind: str, ref_id: str, commit: str) -> int:
+    def fail_after_insert(conn: Any, kind: str, ref_id: str, commit: str, *_: Any) -> int:
         # The decision row and its payload are in the transaction; the leaf never comes.
         inserted.append(ref_id)
         assert conn.execute(select(decisions.c.id).where(decisions.c.id == ref_id)).first()
