@@ -27,6 +27,7 @@ from typing import Any
 
 from bench import http_load, http_server, http_setup
 from bench.http_batch import run_batch
+from bench.http_costs import costs
 from bench.http_load import Cell, Target
 from bench.http_profile import profile
 from bench.http_server import Server
@@ -177,11 +178,19 @@ def run(sizes: Sizes, models: Path) -> dict[str, Any]:
         "MODELS_DIR": str(models),
     }
     prof = profile(config, bodies, sizes.profile)
+    stages = {}
+    for kind in ("sqlite", "postgresql"):
+        with http_setup.database(kind, work / f"costs-{kind}") as url:
+            if url is not None:
+                _log(f"costs: {sizes.profile} decisions stage by stage in-process ({kind})")
+                place = {"DATABASE_URL": url, "INSTANCE_PATH": str(work / f"instance-costs-{kind}")}
+                stages[kind] = costs({**place, "MODELS_DIR": str(models)}, bodies, sizes.profile)
     shutil.rmtree(work, ignore_errors=True)  # databases, logs and request files of this run
     return {
         "blocks": blocks,
         "batch": batch,
         "profile": prof,
+        "costs": stages,
         "generator": http_load.generator(),
         "sizes": sizes,
         "workers": WORKERS,

