@@ -294,24 +294,40 @@ request over HTTP at 8 clients in the same run (2 workers / requests per second)
 {verdicts}
 
 ## Reading the misses
-- **Decisions against the floor.** The floor answers in about half a millisecond of
-  Python; a decision is redaction, both models, exact attributions, wording and a verified
-  counterfactual (about 1.5 ms in-process, see above), then one write transaction that is
-  serialised against every other writer (SQLite `BEGIN IMMEDIATE`, a PostgreSQL advisory
-  lock) because each appends a leaf to the tamper-evident log, and committed durably
-  (SQLite WAL with `synchronous=FULL`; PostgreSQL's default `synchronous_commit`). The
-  transaction canonicalises the public document, the erasable payload and the log leaf
-  (the hashed byte forms, so they stay on the standard library's encoder), and the API
-  key is checked with one query. 25 % of the floor would leave about 1.5 ms for all of
-  that; the pipeline baseline, which explains nothing and writes one row, is further
-  from the floor than we are.
+- **Storing against `/explain`.** The cost table puts storing (serialise, write, commit)
+  at about 1.4 ms of process time on SQLite and 2.8 ms on PostgreSQL, against `/explain`'s
+  3.2 and 3.6 ms of worker time per request: with storing in the request, 80 % of
+  `/explain` needs it under about 0.8 ms. Already taken out of it: the public/personal
+  split walks only fields whose type can hold personal data (about half its cost), the
+  stored texts are written by orjson (the hashed leaf form keeps the standard encoder),
+  the leaf and the webhook events reuse the row in hand instead of reading it back, SQLite
+  writers take turns on a polled file lock instead of SQLite's 1-2-5-10 ms busy sleeps,
+  and PostgreSQL bounds and takes the log lock in one round trip. What is left is the
+  transaction itself: on SQLite six statements and a durable commit (an fsync of about
+  0.25 ms here); on PostgreSQL each statement is a round trip to a server that shares the
+  two cores (about 0.3 ms each, and authentication's one query costs 0.6 ms), all under
+  the log's advisory lock. The next step is the one the receipts were designed for
+  (`index: null` while pending, docs/log.md): the request commits its record and leaf
+  hash without the log lock and a sequencer gives indices in batches, so PostgreSQL
+  writers stop queueing on one another and the index query leaves the request.
+- **Decisions against the floor.** Deciding alone (redaction, both models, exact
+  attributions, the wording search and verified counterfactual) costs about 1.9 ms, 5.8
+  times the floor's whole request. 12 % of the floor leaves about 2.7 ms of worker time
+  per request for everything and 25 % about 1.3 ms, so reaching either needs deciding
+  itself well under a millisecond: the reasons' deletion search and the counterfactual's
+  re-runs are about half of it (they re-featurize edited text; one sparse product per
+  candidate batch would replace most of that), redaction about a fifth. No choice of
+  storage closes this gap on its own.
 - **p99 at 16 clients.** Two sync workers serve 16 clients one request at a time each:
   a request waits for about 8 others, so p99 is about 8-16 service times (queueing, not
-  slow code). The why page's service time is now short enough for 50 ms on SQLite.
+  slow code). `explainer serve` now freezes the loaded app out of the garbage collector
+  before forking: a full collection took about 40 ms (every model object scanned) and
+  set the p99 of every route; it now takes about 1 ms.
 - **Why page against the floor.** One pooled connection and five prepared statements
   (document with its payload, link revocation, review requests, their resolutions,
-  feedback), a parse of the stored document, the template and a signed form token. On
-  PostgreSQL each statement is a round trip to a server that shares the two cores.
+  feedback), a parse and validation of the stored document, the template and a signed
+  form token. On PostgreSQL each statement is a round trip to a server that shares the
+  two cores.
 - **Memory.** Models are loaded once in the master and shared copy-on-write (preload);
   PSS is the fair per-worker share, RSS counts shared pages in every worker.
 {profiles}"""
