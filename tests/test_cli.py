@@ -143,9 +143,16 @@ def test_cards_record_calibration_and_the_abstention_threshold(models_dir: Path)
         cal, abstain = card["calibration"], card["abstention"]
         assert cal["temperature"] > 0 and cal["bins"] == 15
         assert cal["ece"] <= cal["ece_before"] + 0.01  # measured on the half not fitted
+        # The confidence shown is mapped from the top-class probability: monotone, and
+        # at least as calibrated as the temperature alone on the half it was not fitted on.
+        shape = cal["top_label_map"]
+        assert len(shape["x"]) == len(shape["y"]) >= 2 and shape["y"] == sorted(shape["y"])
+        assert cal["ece"] <= cal["ece_temperature"] + 0.01
         assert 0 < abstain["threshold"] < 1 and abstain["target"] == 0.05
         assert abstain["measured_rate"] <= 0.1
-    assert load_card(models_dir, "intent")["calibration"]["ece"] <= 0.03
+    assert all(
+        load_card(models_dir, n)["calibration"]["ece"] <= 0.03 for n in ("intent", "priority")
+    )
 
 
 def test_evaluate_missing_file_is_a_clean_error(models_dir: Path, tmp_path: Path) -> None:

@@ -152,7 +152,7 @@ class Decider:
         groups = group_attributions(model, row, attr, layout, fields, picked, values)
         label = model.classes[attr.label]
         info = model.labels[label]
-        confidence = float(attr.probabilities[attr.label])
+        confidence = model.confidence(float(attr.probabilities[attr.label]))
         block = {
             "label": label,
             **info.as_dict(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -11,6 +12,7 @@ from numpy.typing import NDArray
 
 from explainer.model.catalogue import LabelInfo
 from explainer.model.compile import compile_column_transformer
+from explainer.model.confidence import TopLabelMap
 from explainer.model.featurizer import Featurizer, Row
 from explainer.model.text import Token
 
@@ -38,6 +40,9 @@ class LinearModel:
     card: dict[str, Any] = field(default_factory=dict)
     pipeline: Any = None
 
+    def __post_init__(self) -> None:
+        self.confidence_map  # noqa: B018  (a bad map fails at load, not at a first request)
+
     @property
     def temperature(self) -> float:
         """The card's temperature: ``coef_t`` and ``intercept`` are already divided by it."""
@@ -48,6 +53,16 @@ class LinearModel:
         """The calibrated top-class probability under which a person takes the ticket."""
         threshold = self.card.get("abstention", {}).get("threshold")
         return None if threshold is None else float(threshold)
+
+    @cached_property
+    def confidence_map(self) -> TopLabelMap | None:
+        """The card's map from top-class probability to calibrated confidence, if any."""
+        return TopLabelMap.from_card(self.card)
+
+    def confidence(self, top: float) -> float:
+        """The confidence shown for a label whose (temperature-scaled) probability is ``top``."""
+        found = self.confidence_map
+        return top if found is None else found.one(top)
 
     @property
     def account_fields(self) -> list[str]:

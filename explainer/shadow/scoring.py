@@ -92,7 +92,7 @@ def _outcome(
         if top is None and g.value > 0:
             top = key
     abstained = abstention(model, probs.tolist()) is not None
-    return label, float(probs[attr.label]), abstained, top
+    return label, model.confidence(float(probs[attr.label])), abstained, top
 
 
 def _count(

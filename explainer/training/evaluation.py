@@ -48,6 +48,8 @@ def evaluate_csv(
         scores = scores_of(model.pipeline, frame[["text", *model.account_fields]])
         probs = softmax(scores / model.temperature, axis=1)
         pred = np.asarray(model.classes)[probs.argmax(axis=1)]
+        top_map = model.confidence_map
+        shown = probs.max(axis=1) if top_map is None else top_map(probs.max(axis=1))
         known = y.astype(str).isin(model.classes).to_numpy()
         if not known.any():
             raise DataError(f"none of the {name} labels in {path} is one the model knows")
@@ -55,8 +57,8 @@ def evaluate_csv(
         report[name] = {
             "model": {"version": model.version, "sha256": model.sha256},
             **metrics(y[known], pred[known], model.classes),
-            "calibration": {
-                "ece": round(ece(probs[known], y_idx), 6),
+            "calibration": {  # of the confidence shown: after the card's top-label map
+                "ece": round(ece(probs[known], y_idx, confidence=shown[known]), 6),
                 "brier": round(brier(probs[known], y_idx), 6),
             },
         }

@@ -123,7 +123,9 @@ def _fit_one(
         card["calibration"], card["abstention"] = calibrate(scores, y_idx)
         progress(
             f"[{name}] calibration: temperature {card['calibration']['temperature']:.3f}, "
-            f"ECE {card['calibration']['ece_before']:.3f} -> {card['calibration']['ece']:.3f}"
+            f"ECE {card['calibration']['ece_before']:.3f} -> "
+            f"{card['calibration']['ece_temperature']:.3f} (temperature) -> "
+            f"{card['calibration']['ece']:.3f} (top-label map)"
         )
     card["global_importance"] = _importance(
         pipe, card, labels, frame[test] if test.any() else frame

@@ -115,6 +115,7 @@ def test_decision_detail(app: Flask) -> None:
         assert decision[name]["model"]["version"] in html
     assert decision["customer"]["summary"].replace("'", "&#39;") in html
     assert "Held-out accuracy" in html  # the model card of the cited version
+    assert "after the top-label map" in html  # and how its confidence was calibrated
     assert "Included: the audit path verifies" in html
     assert client.get("/audit/decisions/dec_unknown").status_code == 404
     assert client.get("/audit/decisions/..%2F..").status_code == 404

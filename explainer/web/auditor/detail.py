@@ -39,7 +39,21 @@ def card_summary(card: Mapping[str, Any] | None) -> dict[str, Any] | None:
         "baseline": (card.get("baseline") or {}).get("description"),
         "classes": len(card.get("classes") or []),
         "excluded": card.get("audit_attributes_excluded") or [],
+        "calibration": _calibration(card.get("calibration") or {}),
     }
+
+
+def _calibration(cal: Mapping[str, Any]) -> str | None:
+    """One line: the ECE of the confidence shown, and what each calibration step did."""
+    if "ece" not in cal:
+        return None
+    steps = [f"{cal['ece_before']:.3f} uncalibrated"] if "ece_before" in cal else []
+    if "ece_temperature" in cal:
+        steps.append(f"{cal['ece_temperature']:.3f} after temperature {cal['temperature']:g}")
+        steps.append(f"{cal['ece']:.3f} after the top-label map")
+    else:
+        steps.append(f"{cal['ece']:.3f} after temperature {cal.get('temperature', 1):g}")
+    return "ECE " + ", ".join(steps) + f" (held-out, {cal.get('measured_on', '?')} tickets)"
 
 
 def _card_for(card: CardLookup, block: Mapping[str, Any]) -> dict[str, Any] | None:
