@@ -323,11 +323,15 @@ request over HTTP at 8 clients in the same run (2 workers / requests per second)
   slow code). `explainer serve` now freezes the loaded app out of the garbage collector
   before forking: a full collection took about 40 ms (every model object scanned) and
   set the p99 of every route; it now takes about 1 ms.
-- **Why page against the floor.** One pooled connection and five prepared statements
-  (document with its payload, link revocation, review requests, their resolutions,
-  feedback), a parse and validation of the stored document, the template and a signed
-  form token. On PostgreSQL each statement is a round trip to a server that shares the
-  two cores.
+- **Why page against the floor.** One statement asks whether the decision exists, whether
+  its payload is still held, and how many revocations, review requests, resolutions and
+  feedback it has; the decision itself comes from a per-worker cache keyed by *(id,
+  payload held)*, so an erasure in any worker is seen by the next request
+  (docs/store.md); reviews and feedback are read only when there are some. What is left
+  is the template, a signed form token and, on PostgreSQL, the one round trip. 40 % of
+  the floor means under a millisecond of worker time per page: the next step would be
+  caching the rendered page per decision state and filling in the per-request nonce and
+  form token.
 - **Memory.** Models are loaded once in the master and shared copy-on-write (preload);
   PSS is the fair per-worker share, RSS counts shared pages in every worker.
 {profiles}"""

@@ -12,8 +12,18 @@ from sqlalchemy import Engine, insert, select, update
 from explainer.decision import Decision, Receipt
 from explainer.oversight.query import SearchQuery
 from explainer.settings import Settings
-from explainer.store import customer_links, decisions, erasure, people, reports, resolutions, search
+from explainer.store import (
+    customer_links,
+    customer_page,
+    decisions,
+    erasure,
+    people,
+    reports,
+    resolutions,
+    search,
+)
 from explainer.store.customer_links import LinkState
+from explainer.store.customer_page import DecisionCache, PageState
 from explainer.store.engine import make_engine, migrate, probe_write, scrub, writing
 from explainer.store.key_ring import ApiKeys
 from explainer.store.ledger.ledger import Ledger
@@ -47,6 +57,7 @@ class Store:
         self.log = Ledger(engine, signer, head_interval)
         self.api_keys = ApiKeys(engine, self.recording)
         self.webhooks = Webhooks(engine, secret)
+        self.pages = DecisionCache()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Store:
@@ -160,17 +171,10 @@ class Store:
         with self.engine.connect() as conn:
             return customer_links.link_state(conn, decision_id)
 
-    def customer_view(
-        self, decision_id: str, generation: int = 0
-    ) -> tuple[Decision, list[dict[str, Any]], list[dict[str, Any]]] | None:
-        """What the customer page shows, read over one connection: the decision, its
-        review requests (with outcomes) and feedback; None when unknown or revoked."""
+    def customer_view(self, decision_id: str, generation: int = 0) -> PageState | None:
+        """The customer page's decision, reviews and feedback (``customer_page``)."""
         with self.engine.connect() as conn:
-            decision = decisions.get(conn, decision_id)
-            if decision is None or customer_links.link_revoked(conn, decision_id, generation):
-                return None
-            reviews = resolutions.reviews_with_outcomes(conn, decision_id)
-            return decision, reviews, people.feedback_for(conn, decision_id)
+            return customer_page.customer_view(conn, self.pages, decision_id, generation)
 
     def record_accesses(self, decision_ids: Iterable[str], viewer: str, role: str) -> None:
         """Log that a console user was shown these decisions' personal data (one write)."""
