@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from sqlalchemy import select
 
 from explainer.errors import ValidationFailed
-from explainer.store import ApiKey, Store
+from explainer.store import ApiKey, Store, key_ring
+from explainer.store.key_ring import ApiKeys
 from explainer.store.tables import api_keys
 
 
@@ -47,3 +50,22 @@ def test_unknown_scope(store: Store) -> None:
         store.api_keys.create("ci", ["decisions:delete"])
     with pytest.raises(ValidationFailed):
         store.api_keys.create("ci", [])
+
+
+def test_a_revocation_elsewhere_reaches_a_worker_within_the_cache_time(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two ApiKeys over one database stand for two workers.
+    monkeypatch.setattr(key_ring, "AUTH_CACHE_SECONDS", 0.2)
+    worker, other = store.api_keys, ApiKeys(store.engine, store.recording)
+    plaintext, key_id = other.create("ci", ["decisions:read"])
+    assert worker.authenticate(plaintext) is not None  # now remembered, by digest only
+    assert plaintext not in repr(worker._known) and plaintext.split("_")[2] not in repr(
+        worker._known
+    )
+    assert other.revoke(key_id)
+    assert other.authenticate(plaintext) is None  # the revoking process: at once
+    time.sleep(0.25)
+    assert worker.authenticate(plaintext) is None  # every other one: within the cache time
+    assert worker.authenticate("exk_" + "A" * 26 + "_" + "B" * 43) is None
+    assert len(worker._known) == 0  # unknown and revoked keys are not remembered
