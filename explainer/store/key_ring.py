@@ -8,8 +8,8 @@ A key that authenticated is remembered for ``AUTH_CACHE_SECONDS`` (by the SHA-25
 bearer token, never the token), so a busy worker asks the database about its callers'
 keys about once a second instead of once a request (a round trip of about 0.6 ms on a
 PostgreSQL server sharing the machine). A revocation in this process applies at once;
-one made by another process or machine reaches every worker within that second, as
-does an expiry. Unknown keys are never remembered.
+one made by another process or machine reaches every worker within that second. Expiry
+is checked on every request. Unknown keys are never remembered.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ class ApiKeys:
         self._engine = engine
         self._recording = recording
         self._used: dict[str, datetime] = {}
-        self._known: dict[str, tuple[float, ApiKey]] = {}
+        self._known: dict[str, tuple[float, ApiKey, datetime | None]] = {}
         self._lock = threading.Lock()
         self._cadence = Cadence(self.flush, USE_EVERY, "note when API keys were last used")
 
@@ -70,21 +70,21 @@ class ApiKeys:
         now = time.monotonic()
         with self._lock:
             found = self._known.get(digest)
-        if found is not None and now - found[0] < AUTH_CACHE_SECONDS:
-            key: ApiKey | None = found[1]
-        else:
+        if found is None or now - found[0] >= AUTH_CACHE_SECONDS:
             with self._engine.connect() as conn:
-                key = keys.authenticate(conn, plaintext)
+                looked = keys.lookup(conn, plaintext)
+            found = None if looked is None else (now, *looked)
             with self._lock:
                 if len(self._known) >= _AUTH_CACHE_SIZE:
                     self._known.clear()
-                if key is None:
+                if found is None:
                     self._known.pop(digest, None)
                 else:
-                    self._known[digest] = (now, key)
-        if key is not None:
-            self._note_use(key.id)
-        return key
+                    self._known[digest] = found
+        if found is None or keys.expired(found[2]):  # expiry is exact, cached or not
+            return None
+        self._note_use(found[1].id)
+        return found[1]
 
     def listing(self) -> list[dict[str, Any]]:
         """Every key with its scopes, creation, expiry, last use and revocation."""

@@ -83,7 +83,13 @@ def revoke(rec: Recorder, key_id: str) -> bool:
 
 
 def authenticate(conn: Connection, plaintext: str) -> ApiKey | None:
-    """The key behind a bearer token, or None if unknown, revoked or malformed."""
+    """The key behind a bearer token, or None if unknown, revoked, expired or malformed."""
+    found = lookup(conn, plaintext)
+    return None if found is None or expired(found[1]) else found[0]
+
+
+def lookup(conn: Connection, plaintext: str) -> tuple[ApiKey, datetime | None] | None:
+    """The unrevoked key behind a bearer token and when it expires (None: never)."""
     if not plaintext.startswith(PREFIX) or len(plaintext) < len(PREFIX) + _ID_LEN + 2:
         return None
     key_id = plaintext[len(PREFIX) : len(PREFIX) + _ID_LEN]
@@ -92,9 +98,15 @@ def authenticate(conn: Connection, plaintext: str) -> ApiKey | None:
     row = conn.execute(_KEY, {"key_id": key_id}).mappings().first()
     if row is None or not hmac.compare_digest(_digest(plaintext), row["key_hash"]):
         return None
-    if row["revoked"] or (row["expires_at"] and row["expires_at"] <= datetime.now(UTC)):
+    if row["revoked"]:
         return None
-    return ApiKey(row["id"], row["name"], frozenset(json.loads(row["scopes"])))
+    key = ApiKey(row["id"], row["name"], frozenset(json.loads(row["scopes"])))
+    return key, row["expires_at"]
+
+
+def expired(expires_at: datetime | None) -> bool:
+    """Whether a key expiring at ``expires_at`` has expired by now."""
+    return expires_at is not None and expires_at <= datetime.now(UTC)
 
 
 # One round trip: the key and whether it was revoked (built once, run per request).
