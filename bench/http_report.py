@@ -307,8 +307,9 @@ request over HTTP at 8 clients in the same run (2 workers / requests per second)
   0.25 ms here); on PostgreSQL each statement is a round trip to a server that shares the
   two cores (about 0.3 ms each), all under the log's advisory lock. Authentication
   no longer costs a round trip per request (a key is remembered for a second), which
-  speeds `/explain` and decisions alike and so lowers this ratio on PostgreSQL. The next step is the one the receipts were designed for
-  (`index: null` while pending, docs/log.md): the request commits its record and leaf
+  speeds `/explain` and decisions alike and so lowers this ratio on PostgreSQL. The
+  next step is the one the receipts were designed for (`index: null` while pending,
+  docs/log.md): the request commits its record and leaf
   hash without the log lock and a sequencer gives indices in batches, so PostgreSQL
   writers stop queueing on one another and the index query leaves the request.
 - **Decisions against the floor.** Deciding alone (redaction, both models, exact
