@@ -14,7 +14,6 @@ is checked on every request. Unknown keys are never remembered.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
 from collections.abc import Callable
@@ -66,10 +65,10 @@ class ApiKeys:
 
     def authenticate(self, plaintext: str) -> ApiKey | None:
         """The live key for a bearer token (unknown, revoked and expired ones are None)."""
-        digest = hashlib.sha256(plaintext.encode("utf-8")).hexdigest()
+        seen = keys.digest(plaintext)
         now = time.monotonic()
         with self._lock:
-            found = self._known.get(digest)
+            found = self._known.get(seen)
         if found is None or now - found[0] >= AUTH_CACHE_SECONDS:
             with self._engine.connect() as conn:
                 looked = keys.lookup(conn, plaintext)
@@ -78,9 +77,9 @@ class ApiKeys:
                 if len(self._known) >= _AUTH_CACHE_SIZE:
                     self._known.clear()
                 if found is None:
-                    self._known.pop(digest, None)
+                    self._known.pop(seen, None)
                 else:
-                    self._known[digest] = found
+                    self._known[seen] = found
         if found is None or keys.expired(found[2]):  # expiry is exact, cached or not
             return None
         self._note_use(found[1].id)

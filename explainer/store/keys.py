@@ -20,7 +20,18 @@ from explainer.store.ids import new_ulid
 from explainer.store.ledger.log import Recorder
 from explainer.store.tables import api_key_expiries, api_key_revocations, api_key_uses, api_keys
 
-__all__ = ["PREFIX", "ApiKey", "authenticate", "create", "listing", "revoke", "use_statement"]
+__all__ = [
+    "PREFIX",
+    "ApiKey",
+    "authenticate",
+    "create",
+    "digest",
+    "expired",
+    "listing",
+    "lookup",
+    "revoke",
+    "use_statement",
+]
 
 PREFIX = "exk_"
 _ID_LEN = 26
@@ -35,7 +46,8 @@ class ApiKey:
     scopes: frozenset[str]
 
 
-def _digest(plaintext: str) -> str:
+def digest(plaintext: str) -> str:
+    """The SHA-256 of a key, as stored (and as a worker remembers a key it has seen)."""
     return hashlib.sha256(plaintext.encode("utf-8")).hexdigest()
 
 
@@ -61,7 +73,7 @@ def create(
         "id": key_id,
         "name": name,
         "scopes": json.dumps(sorted(set(scopes))),
-        "key_hash": _digest(plaintext),
+        "key_hash": digest(plaintext),
         "created_at": now,
     }
     rec.record("api_key", row)
@@ -96,7 +108,7 @@ def lookup(conn: Connection, plaintext: str) -> tuple[ApiKey, datetime | None] |
     if plaintext[len(PREFIX) + _ID_LEN] != "_":
         return None
     row = conn.execute(_KEY, {"key_id": key_id}).mappings().first()
-    if row is None or not hmac.compare_digest(_digest(plaintext), row["key_hash"]):
+    if row is None or not hmac.compare_digest(digest(plaintext), row["key_hash"]):
         return None
     if row["revoked"]:
         return None
