@@ -89,11 +89,6 @@ class DecisionCache:
         for key in [k for k, (at, _) in self._items.items() if at < oldest]:
             del self._items[key]
 
-    def clear(self) -> None:
-        """Forget everything."""
-        with self._lock:
-            self._items.clear()
-
 
 def customer_view(
     conn: Connection, cache: DecisionCache, decision_id: str, generation: int
