@@ -31,7 +31,7 @@ import numpy as np
 from bench.readability import flesch_reading_ease
 from explainer.explain.attribution import explain_row
 from explainer.explain.decide import Decider, RedactedTicket
-from explainer.explain.grouping import token_values
+from explainer.explain.grouping import Layout
 from explainer.explain.rerun import Rerun
 from explainer.explain.search import account_shifts, greedy_deletions
 from explainer.model.linear import LinearModel, softmax
@@ -115,7 +115,8 @@ def ours(outcome: Outcome) -> list[str]:
     A reason's rank is its first word's, so this is the reasons' order, with the
     words of one phrase taken in the search's order rather than the reading order.
     """
-    quoted = {w for g in outcome.ranked if g.kind == "text" for w in g.feature[5:].split(" ")}
+    true = outcome.true_reasons()
+    quoted = {w for g in true if g.kind == "text" for w in g.feature[5:].split(" ")}
     return [w for w in outcome.words if w in quoted]
 
 
@@ -215,11 +216,12 @@ def _search_seconds(decider: Decider, tickets: list[TicketIn]) -> float:
             row = model.row(text, {**model.baseline_fields, **red.fields})
             rerun = Rerun(model, row)
             attr = explain_row(model, row, rerun.weights)
-            shifts = account_shifts(model, row, attr, red.fields)
-            cases.append((rerun, attr.label, token_values(row, attr).tolist(), shifts))
+            shifts = account_shifts(model, row, red.fields)
+            joinable = Layout.of(row.tokens, text, len(red.subject)).joinable
+            cases.append((rerun, attr.label, shifts, joinable))
     started = time.perf_counter()
-    for rerun, label, values, shifts in cases:
-        greedy_deletions(rerun, label, values, shifts, telling)
+    for rerun, label, shifts, joinable in cases:
+        greedy_deletions(rerun, label, shifts, telling, joinable)
     return time.perf_counter() - started
 
 

@@ -6,6 +6,7 @@ import random
 import re
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -100,6 +101,33 @@ def _check_spans(ticket: dict[str, Any], quoted: str, spans: list[list[Any]]) ->
         assert [t.text for t in tokenize(piece)] == [t.text for t in tokenize(quoted)]
 
 
+def _deleting_lowers(
+    decider: Decider, d: dict[str, Any], detail: dict[str, Any], fields: dict[str, Any]
+) -> bool:
+    """What a reason states: without its words (or with its account field at the
+    baseline) the model, featurized afresh, gives the label a lower probability."""
+    m = decider.models[detail["model"]]
+    label = m.classes.index(d[detail["model"]]["label"])
+    keys = [t.text for t in tokenize(join_fields(d["ticket"]["subject"], d["ticket"]["body"]))]
+    full = {**m.baseline_fields, **fields}
+
+    def p(words: list[str], given: dict[str, Any]) -> float:
+        logits = m.logits(m.row(" ".join(words), given))
+        z = np.exp(logits - logits.max())
+        return float(z[label] / z.sum())
+
+    if detail["feature"].startswith("text:"):
+        phrase = detail["feature"][5:].split(" ")
+        n, gone = len(phrase), set()
+        for i in range(len(keys) - n + 1):
+            if keys[i : i + n] == phrase:
+                gone.update(range(i, i + n))
+        assert gone
+        return p([w for i, w in enumerate(keys) if i not in gone], full) < p(keys, full)
+    name = detail["feature"].split("=")[0]
+    return p(keys, {**full, name: m.baseline_fields[name]}) < p(keys, full)
+
+
 def _check(decider: Decider, ticket: TicketIn, personal: dict[str, str]) -> dict[str, Any]:
     d = decider.decide(ticket).wire()
     red, cust = d["ticket"], d["customer"]
@@ -109,7 +137,7 @@ def _check(decider: Decider, ticket: TicketIn, personal: dict[str, str]) -> dict
         assert not PLACEHOLDER_RE.search(text), text
         for value in personal.values():
             assert value not in text, f"{value!r} leaked into {text!r}"
-        assert detail["value"] > 0  # only reasons that pushed toward the outcome
+        assert _deleting_lowers(decider, d, detail, fields), text
         quoted = QUOTE_RE.findall(text)
         if detail["feature"].startswith("text:"):
             assert len(quoted) == 1, text
@@ -193,8 +221,10 @@ def test_reasons_follow_the_search_two_per_model_first_at_most_four() -> None:
     shown = narrative.reasons([intent, prio])
     assert [g.feature for _, g in shown] == ["text:refund", "text:asap", "text:money", "text:x"]
     details = narrative.reason_details(shown)
-    assert details[0]["text"] == "You wrote \u201crefund\u201d, which points to Refund request."
-    assert details[1]["text"].endswith("which points to High priority.")
+    assert (
+        details[0]["text"] == "You wrote \u201crefund\u201d. That made Refund request more likely."
+    )
+    assert details[1]["text"].endswith("That made High priority more likely.")
 
 
 def test_counterfactual_removes_shown_reasons_and_is_the_first_verified_flip() -> None:

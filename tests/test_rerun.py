@@ -93,26 +93,3 @@ def test_emptied_text_scores_like_an_empty_message(models: dict[str, LinearModel
     text = "Refund\nPlease refund my order"
     rerun = Rerun(model, model.row(text, fields))
     assert np.max(np.abs(rerun.logits("\n") - _fresh(model, "\n", fields))) <= TOL
-
-
-def test_word_deltas_equal_a_fresh_featurization_when_no_n_gram_forms(
-    models: dict[str, LinearModel],
-) -> None:
-    """Deleting the last word forms no new n-gram across a gap: the search's arithmetic
-    must then give exactly the scores of the edited text featurized afresh."""
-    data = demo_data(60, seed=12)
-    checked = 0
-    for name, model in models.items():
-        for text in data.frame["text"]:
-            fields = model.baseline_fields
-            tokens = tokenize(text)
-            keys = [t.text for t in tokens]
-            if len(keys) < 2 or keys.count(keys[-1]) != 1:
-                continue
-            rerun = Rerun(model, model.row(text, fields))
-            scores, squares, alive = rerun.totals(*rerun.word_deltas([[len(keys) - 1]]))
-            ours = rerun.fixed + Rerun.combine_totals(scores, squares, alive)[0]
-            fresh = _fresh(model, _without(text, tokens, {len(keys) - 1}), fields)
-            assert np.max(np.abs(ours - fresh)) <= 1e-9, name
-            checked += 1
-    assert checked >= 50

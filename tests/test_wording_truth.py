@@ -113,3 +113,55 @@ def test_the_phrase_edges_are_tokens_of_the_message(decider: Decider) -> None:
     for r in d.customer.reason_details:
         if r.feature.startswith("text:"):
             assert set(r.feature[5:].split(" ")) <= tokens
+
+
+def test_a_function_word_joins_a_phrase_only_between_two_picked_words() -> None:
+    import numpy as np
+
+    from explainer.explain.grouping import Layout, _text_groups
+    from explainer.wording.function_words import telling
+
+    text = "\nI use my card and my wallet"
+    layout = Layout.of(tokenize(text), text, 0)
+    vals = list(np.ones(len(layout.keys)))
+    groups = _text_groups(vals, layout, frozenset({"use", "my", "card", "wallet"}), telling)
+    quoted = {g.display.strip('"') for g in groups}
+    assert "use my card" in quoted  # inside a phrase
+    assert "my wallet" not in quoted and "wallet" in quoted  # never at an edge
+    assert "my" in quoted  # the second "my" stands alone: never shown (an edge word)
+
+
+def test_a_reason_is_shown_only_when_deleting_it_lowers_the_label(decider: Decider) -> None:
+    """The sentence "made X more likely" holds on exactly the deletion it states,
+    featurized afresh (whatever the sign of the word's own attribution)."""
+    from explainer.model.linear import softmax
+
+    tickets = [
+        URGENT,
+        {"subject": "Refund", "body": "Please refund my order, the charge was twice."},
+        {"subject": "Login", "body": "I can't log in since the password reset email never came"},
+    ]
+    for t in tickets:
+        d = decider.decide(TicketIn.model_validate(t)).wire()
+        red = d["ticket"]
+        keys = [k.text for k in tokenize(join_fields(red["subject"], red["body"]))]
+        for r in d["customer"]["reason_details"]:
+            assert r["text"].endswith(" more likely.")
+            if not r["feature"].startswith("text:"):
+                continue
+            m = decider.models[r["model"]]
+            label = m.classes.index(d[r["model"]]["label"])
+            phrase = r["feature"][5:].split(" ")
+            gone = {
+                j
+                for i in range(len(keys) - len(phrase) + 1)
+                if keys[i : i + len(phrase)] == phrase
+                for j in range(i, i + len(phrase))
+            }
+            kept = " ".join(k for i, k in enumerate(keys) if i not in gone)
+            fields = m.baseline_fields
+
+            def p(text: str, m=m, label=label, fields=fields) -> float:  # type: ignore[no-untyped-def]
+                return float(softmax(m.logits(m.row(text, fields)))[label])
+
+            assert p(kept) < p(" ".join(keys)), r["text"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -146,10 +147,10 @@ class Decider:
         row = rerun.row
         attr = explain_row(model, row, rerun.weights)
         values = token_values(row, attr).tolist()
-        shifts = account_shifts(model, row, attr, fields)
-        picks = greedy_deletions(rerun, attr.label, values, shifts, telling)
+        shifts = account_shifts(model, row, fields)
+        picks = greedy_deletions(rerun, attr.label, shifts, telling, layout.joinable)
         picked = frozenset(p.key for p in picks if p.kind == "text")
-        groups = group_attributions(model, row, attr, layout, fields, picked, values)
+        groups = group_attributions(model, row, attr, layout, fields, picked, values, telling)
         label = model.classes[attr.label]
         info = model.labels[label]
         confidence = model.confidence(float(attr.probabilities[attr.label]))
@@ -182,6 +183,7 @@ class Decider:
             ranked=_ranked(groups, picks),
             is_default=attr.label == self._default[model.name],
             words=[p.key for p in picks if p.kind == "text"],
+            holds=_Check(rerun, attr.label, shifts).holds,
         )
         return block, outcome
 
@@ -226,6 +228,48 @@ def _account_weights(model: LinearModel) -> NDArray[np.float64]:
     return np.asarray(model.coef_t[model.featurizer.account_cols], dtype=np.float64)
 
 
+class _Check:
+    """Whether deleting a reason's words, or resetting its account field, lowers the
+    label's probability: what its sentence states, checked on exactly that edit."""
+
+    def __init__(self, rerun: Rerun, label: int, shifts: Mapping[str, NDArray[np.float64]]):
+        self.rerun, self.label, self.shifts = rerun, label, shifts
+        self._known: dict[str, bool] = {}
+
+    @cached_property
+    def logits(self) -> NDArray[np.float64]:
+        return self.rerun.logits(" ".join(self.rerun.old))
+
+    @cached_property
+    def p(self) -> float:
+        return _probability(self.logits, self.label)
+
+    def holds(self, g: Group) -> bool:
+        if g.feature not in self._known:
+            self._known[g.feature] = self._holds(g)
+        return self._known[g.feature]
+
+    def _holds(self, g: Group) -> bool:
+        if g.kind == "account":
+            shift = self.shifts.get(str(g.field))
+            return shift is not None and _probability(self.logits + shift, self.label) < self.p
+        phrase = g.feature[5:].split(" ")
+        if not telling(phrase[0]) or not telling(phrase[-1]):
+            return False  # a function word at an edge reads as a fragment
+        old, n = self.rerun.old, len(phrase)
+        gone: set[int] = set()
+        for i in range(len(old) - n + 1):
+            if old[i : i + n] == phrase:
+                gone.update(range(i, i + n))
+        edited = " ".join(w for i, w in enumerate(old) if i not in gone)
+        return _probability(self.rerun.logits(edited), self.label) < self.p
+
+
+def _probability(logits: NDArray[np.float64], label: int) -> float:
+    z = np.exp(logits - logits.max())
+    return float(z[label] / z.sum())
+
+
 def _ranked(groups: list[Group], picks: list[Pick]) -> list[Group]:
     """The groups the search's picks make up, in the order of their first pick.
 
@@ -234,8 +278,6 @@ def _ranked(groups: list[Group], picks: list[Pick]) -> list[Group]:
     rank = {p.key: i for i, p in enumerate(picks)}
     found: list[tuple[int, Group]] = []
     for g in groups:
-        if g.value <= 0:
-            continue
         keys = g.feature[5:].split(" ") if g.kind == "text" else [str(g.field)]
         ranks = [rank.get(k) for k in keys]
         if ranks and all(r is not None for r in ranks):

@@ -14,7 +14,7 @@ the total attribution.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -95,6 +95,7 @@ def group_attributions(
     fields: Mapping[str, Any],
     picked: frozenset[str] = frozenset(),
     values: Sequence[float] | None = None,
+    telling: Callable[[str], bool] = lambda _w: True,
 ) -> list[Group]:
     """Word and account groups, largest absolute value first.
 
@@ -102,10 +103,11 @@ def group_attributions(
     subject_len)``), made once and shared by every model that explains the ticket.
     ``fields`` holds the account fields the customer gave (a field not given was read
     at its baseline value and contributes exactly 0); ``picked`` the words phrases are
-    made of; ``values`` the tokens' values when the caller has them.
+    made of; ``values`` the tokens' values when the caller has them; ``telling``
+    whether a word may begin or end a phrase (not a function word).
     """
     vals = token_values(row, attr).tolist() if values is None else list(values)
-    groups = _text_groups(vals, layout, picked) + _account_groups(model, attr, fields)
+    groups = _text_groups(vals, layout, picked, telling) + _account_groups(model, attr, fields)
     groups.sort(key=lambda g: -abs(g.value))
     return groups
 
@@ -120,7 +122,11 @@ def token_values(row: Row, attr: MarginAttribution) -> np.ndarray:
 
 
 def _text_groups(
-    vals: list[float], layout: Layout, picked: frozenset[str], longest: int = 4
+    vals: list[float],
+    layout: Layout,
+    picked: frozenset[str],
+    telling: Callable[[str], bool],
+    longest: int = 4,
 ) -> list[Group]:
     keys, joinable = layout.keys, layout.joinable
     values: dict[str, float] = {}
@@ -128,11 +134,14 @@ def _text_groups(
     display: dict[str, str] = {}
     i, n = 0, len(keys)
     while i < n:
-        # A phrase: adjacent picked words, at most ``longest`` of them.
+        # A phrase: adjacent picked words, at most ``longest`` of them, that begins
+        # and ends with a word that is not a function word ("use my card").
         j = i + 1
-        if keys[i] in picked:
+        if keys[i] in picked and telling(keys[i]):
             while j < n and j - i < longest and keys[j] in picked and joinable[j]:
                 j += 1
+            while j > i + 1 and not telling(keys[j - 1]):
+                j -= 1
         if j == i + 1:
             key, value, span = keys[i], vals[i], layout.spans[i]
         else:

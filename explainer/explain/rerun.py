@@ -11,6 +11,8 @@ full path. tests/test_rerun.py proves both give the same scores.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -19,7 +21,20 @@ from explainer.model.linear import LinearModel
 from explainer.model.text import words
 from explainer.model.weighting import tf_idf
 
-__all__ = ["Rerun", "kept_positions"]
+__all__ = ["Parts", "Rerun", "kept_positions"]
+
+
+class Parts(NamedTuple):
+    """A ticket's occurrences and columns, as edits of its word types need them."""
+
+    occ_tokens: NDArray[np.intp]  # (occurrences, longest n-gram): token positions, padded
+    pos: NDArray[np.intp]  # each occurrence's column index in the row
+    counts: NDArray[np.float64]
+    idf: NDArray[np.float64]
+    sublinear: NDArray[np.bool_]
+    block_of: NDArray[np.intp]
+    n_blocks: int
+    weights: NDArray[np.float64]  # (columns, classes)
 
 
 class Rerun:
@@ -73,27 +88,18 @@ class Rerun:
             return np.asarray(self._fixed + vals @ self.model.coef_t[cols], dtype=np.float64)
         return self._updated(new, kept)
 
-    def word_deltas(
-        self, positions: list[list[int]]
-    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-        """Per edit and block, the change of scores (edits, blocks, classes), of squared
-        norm and of live columns when each group of token ``positions`` alone is deleted.
-
-        Every feature a deleted word carried goes and each block's norm is updated; the
-        word n-grams that newly form across the gap are left out (the search ranks with
-        this; what is stated to a customer is verified with :meth:`logits`). The groups
-        must not overlap (the search deletes one word type per edit): then
-        an occurrence is touched by at most as many edits as it has words, which is
-        cheaper to find than scanning every occurrence for every edit.
-        """
-        at = np.full(len(self.old) + 1, -1, dtype=np.intp)  # the last slot: no token
-        for j, where in enumerate(positions):
-            at[where] = j
-        slots = at[self._occ_tokens()]  # (occurrences, longest n-gram)
-        for s in range(1, slots.shape[1]):  # an n-gram with one word twice goes once
-            slots[:, s][(slots[:, :s] == slots[:, s : s + 1]).any(axis=1)] = -1
-        occ, slot = (slots >= 0).nonzero()
-        return self._deltas(len(positions), slots[occ, slot], occ)
+    def parts(self) -> Parts:
+        """What :class:`~explainer.explain.subsets.Subsets` updates scores from."""
+        return Parts(
+            self._occ_tokens(),
+            self._pos,
+            self.row.counts,
+            self._idf,
+            self._sublinear,
+            self._block_of,
+            self._n_blocks,
+            self._weights,
+        )
 
     def _occ_tokens(self) -> NDArray[np.intp]:
         if self._occ_tok is None:
@@ -102,66 +108,10 @@ class Rerun:
             self._occ_tok = np.where(tok < self._end[:, None], tok, len(self.old))
         return self._occ_tok
 
-    def _deltas(
-        self, m: int, edit: NDArray[np.intp], occ: NDArray[np.intp]
-    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-        n_cols, n_blocks = len(self.row.cols), self._n_blocks
-        lost = np.bincount(edit * n_cols + self._pos[occ], minlength=m * n_cols)
-        # Only the (edit, column) pairs that lost something change: work on those alone.
-        flat = lost.nonzero()[0]  # sorted, so edits ascend and, within one, blocks do
-        e, c = np.divmod(flat, n_cols)
-        counts = self.row.counts[c] - lost[flat]
-        u_new, u_old = self._unnormalised(c, counts), self._u[c]
-        key = e * n_blocks + self._block_of[c]
-        cells = m * n_blocks
-        squares = np.bincount(key, weights=u_new * u_new - u_old * u_old, minlength=cells)
-        alive = np.bincount(key, weights=counts <= 0, minlength=cells)
-        scores = np.zeros((cells, len(self.model.classes)))
-        if key.size:
-            starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-            scores[key[starts]] = np.add.reduceat(
-                (u_new - u_old)[:, None] * self._weights[c], starts, axis=0
-            )
-        shape = (m, n_blocks)
-        return (
-            scores.reshape(*shape, len(self.model.classes)),
-            np.asarray(squares, dtype=np.float64).reshape(shape),
-            -np.asarray(alive, dtype=np.float64).reshape(shape),
-        )
-
     @property
     def fixed(self) -> NDArray[np.float64]:
         """The scores' part that no text edit changes: intercept and account fields."""
         return np.asarray(self._fixed, dtype=np.float64)
-
-    @property
-    def scores(self) -> NDArray[np.float64]:
-        """Each block's unnormalised class scores, (blocks, classes)."""
-        return np.asarray(self._scores, dtype=np.float64)
-
-    @property
-    def squares(self) -> NDArray[np.float64]:
-        """Each block's squared norm before normalisation."""
-        return np.asarray(self._squares, dtype=np.float64)
-
-    @property
-    def alive(self) -> NDArray[np.float64]:
-        """Each block's number of columns present."""
-        return np.asarray(self._alive, dtype=np.float64)
-
-    def totals(
-        self, scores: NDArray[np.float64], squares: NDArray[np.float64], alive: NDArray[np.float64]
-    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-        """The edited rows' block totals from their :meth:`deltas`."""
-        return self._scores + scores, self._squares + squares, self._alive + alive
-
-    @staticmethod
-    def combine_totals(
-        scores: NDArray[np.float64], squares: NDArray[np.float64], alive: NDArray[np.float64]
-    ) -> NDArray[np.float64]:
-        """Normalised text scores (without the fixed part) from block totals."""
-        scale = np.where(alive > 0, 1.0 / np.sqrt(np.maximum(squares, 1e-300)), 0.0)
-        return np.asarray(np.einsum("mb,mbk->mk", scale, scores), dtype=np.float64)
 
     def _updated(self, new: list[str], kept: list[int]) -> NDArray[np.float64]:
         row = self.row

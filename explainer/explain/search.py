@@ -1,16 +1,21 @@
 """Which words and account facts carry a decision: a greedy search over deletions.
 
-A reason should be what the decision rests on, measured on the model itself: the
-words whose deletion takes most of the chosen label's probability away
-(comprehensiveness, DeYoung et al. 2020). Each step deletes, in turn, every remaining
-candidate together with the picks so far (one vectorised re-score of the ticket's
-own row, :meth:`Rerun.word_deltas`) and keeps the one that lowers the label's
-probability most. An account fact is a candidate too: resetting it to the baseline
-moves the scores by its exact attribution.
+A reason should be what the decision rests on, measured on the model itself
+(DeYoung et al. 2020): deleting the quoted words should take much of the chosen
+label's probability away (comprehensiveness) and the quoted words alone should keep
+much of it (low sufficiency). Each step tries every remaining candidate together with
+the picks so far, scoring ``SUFFICIENCY_WEIGHT * p(only the picks) - p(without the
+picks)`` for the label from each word type's precomputed effect
+(:func:`~explainer.explain.subsets.word_effects`), and keeps the best. Weighing the
+kept side less keeps the first reasons the ones whose deletion matters most; 0.4 was
+chosen on held-out tickets with bench.wording (docs/benchmarks.md).
 
-Candidates are restricted to what a true reason can say: word types whose own
-attribution pushes toward the label and that are not function words, and account
-fields the customer gave whose attribution pushes toward the label.
+Candidates are what a reason may quote: word types that are not function words, a
+function word only where it sits inside a phrase of picked words ("use my card"),
+and account fields the customer gave (resetting one to its baseline moves the scores
+by its exact attribution). Whether a candidate's own attribution points to the label
+does not matter here: a reason states the effect of its deletion, which is checked
+on exactly that edit before it is shown.
 """
 
 from __future__ import annotations
@@ -21,14 +26,15 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from explainer.explain.attribution import MarginAttribution
 from explainer.explain.rerun import Rerun
+from explainer.explain.subsets import Side, word_effects
 from explainer.model.featurizer import Row
 from explainer.model.linear import LinearModel
 
-__all__ = ["MAX_PICKS", "Pick", "account_shifts", "greedy_deletions"]
+__all__ = ["MAX_PICKS", "SUFFICIENCY_WEIGHT", "Pick", "account_shifts", "greedy_deletions"]
 
 MAX_PICKS = 5
+SUFFICIENCY_WEIGHT = 0.4
 
 
 class Pick(NamedTuple):
@@ -42,71 +48,87 @@ class Pick(NamedTuple):
 def greedy_deletions(
     rerun: Rerun,
     label: int,
-    token_values: Sequence[float],
-    account_shifts: dict[str, tuple[float, NDArray[np.float64]]],
+    account_shifts: dict[str, NDArray[np.float64]],
     telling: Callable[[str], bool],
+    joinable: Sequence[bool],
     limit: int = MAX_PICKS,
 ) -> list[Pick]:
     """Up to ``limit`` picks, in the order the search took them.
 
-    ``token_values`` are the tokens' attributions toward ``label``; ``account_shifts``
-    maps a given account field to its attribution and the change of every class score
-    when it is reset to the baseline.
+    ``account_shifts`` maps each given account field to the change of every class
+    score when it is reset to the baseline; ``joinable[i]`` tells whether token ``i``
+    may continue a phrase that ends with token ``i - 1``.
     """
-    keys = rerun.old
-    by_key: dict[str, list[int]] = {}
-    for i, k in enumerate(keys):
-        by_key.setdefault(k, []).append(i)
-    words = [k for k, at in by_key.items() if telling(k) and sum(token_values[i] for i in at) > 0]
-    fields = [f for f, (v, _) in account_shifts.items() if v > 0]
-    if not words and not fields:
+    old = rerun.old
+    said = [telling(w) for w in old]
+    # A function word may join a phrase between two picked words ("use my card").
+    inside = [
+        0 < i < len(old) - 1
+        and not said[i]
+        and said[i - 1]
+        and said[i + 1]
+        and joinable[i]
+        and joinable[i + 1]
+        for i in range(len(old))
+    ]
+    # Only words that may be quoted are candidates; the others are never deleted.
+    types = list(
+        dict.fromkeys(w for w, ok, ins in zip(old, said, inside, strict=True) if ok or ins)
+    )
+    fields = list(account_shifts)
+    if not types and not fields:
         return []
-    # Each word's own deletion, once; a set's effect is the sum of its words' (exact
-    # when they share no feature, and words share few: their character n-grams).
-    scores, squares, alive = rerun.totals(*rerun.word_deltas([by_key[w] for w in words]))
-    n_classes = len(rerun.model.classes)
-    moves = np.array([account_shifts[f][1] for f in fields]).reshape(len(fields), n_classes)
-    fixed = rerun.fixed.copy()  # the account part moves as fields are reset
-    now = (rerun.scores, rerun.squares, rerun.alive)  # the totals with the picks so far deleted
-    text_now = rerun.combine_totals(*(a[None] for a in now))[0]
-    n = len(words)
-    live = np.ones(n + len(fields), dtype=bool)
-    probs = np.empty(n + len(fields))
+    index = {t: i for i, t in enumerate(types)}
+    tok_type = np.array([index.get(w, -1) for w in old], dtype=np.intp)
+    content = np.array([telling(k) for k in types], dtype=bool)
+    inside_at = np.array(inside, dtype=bool)
+    # Side 0: the picks deleted; side 1: only the picks kept. ``by``: each type's change.
+    now, by = word_effects(rerun, types)
+    moves = np.array([account_shifts[f] for f in fields]).reshape(len(fields), len(rerun.fixed))
+    open_ = np.ones(len(types) + len(fields), dtype=bool)
+    deleted = np.zeros(len(old) + 1, dtype=bool)  # the last slot: past the end
+    fixed = np.stack([rerun.fixed, rerun.fixed])  # side 0's account part moves as fields reset
     picks: list[Pick] = []
-    while len(picks) < limit and live.any():
-        logits = rerun.combine_totals(scores, squares, alive) + fixed
-        probs[:n] = _probability(logits, label)
-        if fields:
-            probs[n:] = _probability(text_now + fixed + moves, label)
-        probs[~live] = np.inf
-        best = int(np.argmin(probs))
-        live[best] = False
+    n = len(types)
+    while len(picks) < limit:
+        may = open_.copy()
+        may[:n] &= content
+        between = inside_at.copy()
+        between[1:-1] &= deleted[:-3] & deleted[2:-1]
+        may[tok_type[between]] = open_[tok_type[between]]
+        if not may.any():
+            break
+        text = _probability((now + by).logits() + fixed[:, None], label)  # (2, types)
+        base = now.logits() + fixed
+        accounts = _probability(base[0] + moves, label)
+        p_gone = np.concatenate([text[0], accounts])
+        kept_alone = float(_probability(base[1], label))
+        score = SUFFICIENCY_WEIGHT * np.concatenate([text[1], np.full(len(fields), kept_alone)])
+        score -= p_gone
+        score[~may] = -np.inf
+        best = int(np.argmax(score))
+        open_[best] = False
         if best < n:
-            # The other candidates are now deleted together with this one.
-            after = (scores[best], squares[best], alive[best])
-            scores = scores + (after[0] - now[0])
-            squares = squares + (after[1] - now[1])
-            alive = alive + (after[2] - now[2])
-            now = after
-            text_now = logits[best] - fixed
-            picks.append(Pick(words[best], "text", float(probs[best])))
+            now = now + Side(by.scores[:, best], by.squares[:, best], by.live[:, best])
+            deleted[:-1] |= tok_type == best
+            picks.append(Pick(types[best], "text", float(p_gone[best])))
         else:
-            fixed = fixed + moves[best - n]
-            picks.append(Pick(fields[best - n], "account", float(probs[best])))
+            fixed[0] += moves[best - n]
+            picks.append(Pick(fields[best - n], "account", float(p_gone[best])))
     return picks
 
 
 def _probability(logits: NDArray[np.float64], label: int) -> NDArray[np.float64]:
-    z = np.exp(logits - logits.max(axis=1, keepdims=True))
-    return np.asarray(z[:, label] / z.sum(axis=1), dtype=np.float64)
+    z = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    return np.asarray(z[..., label] / z.sum(axis=-1), dtype=np.float64)
 
 
 def account_shifts(
-    model: LinearModel, row: Row, attr: MarginAttribution, given: Container[str]
-) -> dict[str, tuple[float, NDArray[np.float64]]]:
-    """Each given account field: its attribution, and the scores' change at its baseline."""
+    model: LinearModel, row: Row, given: Container[str]
+) -> dict[str, NDArray[np.float64]]:
+    """Each given account field: the scores' change when it is reset to the baseline."""
     weights = model.coef_t[model.featurizer.account_cols]
-    out: dict[str, tuple[float, NDArray[np.float64]]] = {}
+    out: dict[str, NDArray[np.float64]] = {}
     k = 0
     for block in model.featurizer.account_blocks:
         width = len(block.columns) if block.columns is not None else 1
@@ -114,5 +136,5 @@ def account_shifts(
         k += width
         if block.field in given:
             diff = row.account[at] - model.baseline_account[at]
-            out[block.field] = (float(attr.account_values[at].sum()), -(diff @ weights[at]))
+            out[block.field] = -(diff @ weights[at])
     return out

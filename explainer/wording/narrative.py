@@ -7,7 +7,7 @@ only stated after re-running the model on the edited message.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +26,7 @@ __all__ = [
     "summary",
 ]
 
-TEMPLATE_VERSION = "2026-12-01.2"
+TEMPLATE_VERSION = "2026-12-01.3"
 MAX_REASONS = 4
 NOTICE = (
     "An automated system (AI) made this decision. It read your subject and message, "
@@ -68,6 +68,13 @@ class Outcome:
     ranked: Sequence[Group] = ()  # reason candidates, in the deletion search's order
     is_default: bool = False  # the outcome an empty message at the baseline gets
     words: Sequence[str] = ()  # the words the search picked, in its order
+    # Whether a candidate's sentence is true ("made X more likely"), checked on the model
+    # when asked: only the reasons about to be shown are checked.
+    holds: Callable[[Group], bool] | None = None
+
+    def true_reasons(self) -> list[Group]:
+        """The ranked candidates whose sentence holds, in the search's order."""
+        return [g for g in self.ranked if self.holds is None or self.holds(g)]
 
     def target(self) -> str:
         """How the outcome is named in a sentence ("High priority", "Refund request")."""
@@ -158,7 +165,7 @@ def reasons(outcomes: Sequence[Outcome]) -> list[tuple[Outcome, Group]]:
             for rank, g in enumerate(o.ranked):
                 if mine >= take or len(picked) >= MAX_REASONS:
                     break
-                if (o.model, g.feature) not in seen and g.value > 0:
+                if (o.model, g.feature) not in seen and (o.holds is None or o.holds(g)):
                     seen.add((o.model, g.feature))
                     picked.append((rank, m, o, g))
                     mine += 1
@@ -183,7 +190,7 @@ def no_reason(o: Outcome) -> str:
 
 
 def _reason(o: Outcome, g: Group) -> dict[str, Any]:
-    text = f"{_fact(g)}, which points to {o.target()}."
+    text = f"{_fact(g)}. That made {o.target()} more likely."
     out: dict[str, Any] = {
         "model": o.model,
         "feature": g.feature,
