@@ -34,6 +34,7 @@ from explainer.explain.decide import Decider, RedactedTicket
 from explainer.explain.grouping import Layout
 from explainer.explain.rerun import Rerun
 from explainer.explain.search import account_shifts, greedy_deletions
+from explainer.explain.subsets import text_edits
 from explainer.model.linear import LinearModel, softmax
 from explainer.model.registry import load_models
 from explainer.model.text import join_fields, tokenize
@@ -220,8 +221,8 @@ def _search_seconds(decider: Decider, tickets: list[TicketIn]) -> float:
             joinable = Layout.of(row.tokens, text, len(red.subject)).joinable
             cases.append((rerun, attr.label, shifts, joinable))
     started = time.perf_counter()
-    for rerun, label, shifts, joinable in cases:
-        greedy_deletions(rerun, label, shifts, telling, joinable)
+    for rerun, label, shifts, joinable in cases:  # each model's edits made anew: an upper bound
+        greedy_deletions(rerun, label, shifts, text_edits(rerun, telling, joinable))
     return time.perf_counter() - started
 
 

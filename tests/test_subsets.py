@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from explainer.explain.rerun import Rerun
-from explainer.explain.subsets import Side, word_effects
+from explainer.explain.subsets import Side, text_edits, word_effects
 from explainer.model.linear import LinearModel
 from explainer.model.registry import load_models
 from explainer.model.text import tokenize
@@ -40,8 +40,10 @@ def test_word_effects_equal_a_fresh_featurization_where_no_n_gram_forms(
             if len(keys) < 3 or keys.count(keys[0]) != 1 or keys.count(keys[-1]) != 1:
                 continue
             rerun = Rerun(model, model.row(text, fields))
-            types = list(dict.fromkeys(keys))
-            now, by = word_effects(rerun, types)
+            edits = text_edits(rerun, lambda _w: True, [True] * len(keys))
+            types = edits.types
+            assert types == list(dict.fromkeys(keys))
+            now, by = word_effects(rerun, edits)
             edited = (now + by).logits() + rerun.fixed  # (side, type, classes)
             first, last = types.index(keys[0]), types.index(keys[-1])
             for got, words in (
@@ -62,6 +64,6 @@ def test_keeping_nothing_scores_like_an_empty_message(
     model = models["intent"]
     fields = model.baseline_fields
     rerun = Rerun(model, model.row("Refund\nPlease refund my order", fields))
-    now, _ = word_effects(rerun, ["refund"])
+    now, _ = word_effects(rerun, text_edits(rerun, lambda w: w == "refund", [True] * 4))
     empty = Side(now.scores[1], now.squares[1], now.live[1]).logits() + rerun.fixed
     assert np.max(np.abs(empty - _fresh(model, [], fields))) <= 1e-9

@@ -20,6 +20,7 @@ from explainer.explain.attribution import METHOD, OUTPUT_SPACE, explain_row
 from explainer.explain.grouping import Group, Layout, group_attributions, token_values
 from explainer.explain.rerun import Rerun
 from explainer.explain.search import Pick, account_shifts, greedy_deletions
+from explainer.explain.subsets import Edits, text_edits
 from explainer.handoff.rules import abstention, handoff
 from explainer.handoff.topics import SensitiveTopics, Topic
 from explainer.model.cards import BASELINE_TEXT
@@ -129,6 +130,7 @@ class Decider:
         outcomes: list[narrative.Outcome] = []
         rows: list[tuple[LinearModel, Row]] = []
         reruns: dict[str, Rerun] = {}
+        edits: dict[int, Edits] = {}  # by text blocks: models reading the same text share them
         for name, model in self.models.items():
             # Models that read the same text features share one featurization.
             like = next(
@@ -137,18 +139,26 @@ class Decider:
             row = model.row(text, {**model.baseline_fields, **red.fields}, tokens, like)
             rows.append((model, row))
             reruns[name] = Rerun(model, row, model.coef_t[row.cols])
-            blocks[name], outcome = self._one(model, reruns[name], layout, red.fields)
+            key = id(model.featurizer.blocks)
+            if key not in edits:
+                edits[key] = text_edits(reruns[name], telling, layout.joinable)
+            blocks[name], outcome = self._one(model, reruns[name], layout, red.fields, edits[key])
             outcomes.append(outcome)
         return blocks, outcomes, reruns
 
     def _one(
-        self, model: LinearModel, rerun: Rerun, layout: Layout, fields: Mapping[str, Any]
+        self,
+        model: LinearModel,
+        rerun: Rerun,
+        layout: Layout,
+        fields: Mapping[str, Any],
+        edits: Edits,
     ) -> tuple[dict[str, Any], narrative.Outcome]:
         row = rerun.row
         attr = explain_row(model, row, rerun.weights)
         values = token_values(row, attr).tolist()
         shifts = account_shifts(model, row, fields)
-        picks = greedy_deletions(rerun, attr.label, shifts, telling, layout.joinable)
+        picks = greedy_deletions(rerun, attr.label, shifts, edits)
         picked = frozenset(p.key for p in picks if p.kind == "text")
         groups = group_attributions(model, row, attr, layout, fields, picked, values, telling)
         label = model.classes[attr.label]

@@ -35,6 +35,9 @@ class Parts(NamedTuple):
     block_of: NDArray[np.intp]
     n_blocks: int
     weights: NDArray[np.float64]  # (columns, classes)
+    scores: NDArray[np.float64]  # the whole row's unnormalised block scores (blocks, classes)
+    squares: NDArray[np.float64]  # its blocks' squared norms
+    live: NDArray[np.float64]  # its blocks' columns present
 
 
 class Rerun:
@@ -99,6 +102,9 @@ class Rerun:
             self._block_of,
             self._n_blocks,
             self._weights,
+            np.asarray(self._scores, dtype=np.float64),
+            np.asarray(self._squares, dtype=np.float64),
+            np.asarray(self._alive, dtype=np.float64),
         )
 
     def _occ_tokens(self) -> NDArray[np.intp]:

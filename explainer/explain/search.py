@@ -20,14 +20,14 @@ on exactly that edit before it is shown.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Sequence
+from collections.abc import Container
 from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
 from explainer.explain.rerun import Rerun
-from explainer.explain.subsets import Side, word_effects
+from explainer.explain.subsets import Edits, Side, word_effects
 from explainer.model.featurizer import Row
 from explainer.model.linear import LinearModel
 
@@ -49,51 +49,32 @@ def greedy_deletions(
     rerun: Rerun,
     label: int,
     account_shifts: dict[str, NDArray[np.float64]],
-    telling: Callable[[str], bool],
-    joinable: Sequence[bool],
+    edits: Edits,
     limit: int = MAX_PICKS,
 ) -> list[Pick]:
     """Up to ``limit`` picks, in the order the search took them.
 
     ``account_shifts`` maps each given account field to the change of every class
-    score when it is reset to the baseline; ``joinable[i]`` tells whether token ``i``
-    may continue a phrase that ends with token ``i - 1``.
+    score when it is reset to the baseline; ``edits`` are the ticket's candidate words
+    (:func:`~explainer.explain.subsets.text_edits`, shared by models that read the
+    same text features).
     """
-    old = rerun.old
-    said = [telling(w) for w in old]
-    # A function word may join a phrase between two picked words ("use my card").
-    inside = [
-        0 < i < len(old) - 1
-        and not said[i]
-        and said[i - 1]
-        and said[i + 1]
-        and joinable[i]
-        and joinable[i + 1]
-        for i in range(len(old))
-    ]
-    # Only words that may be quoted are candidates; the others are never deleted.
-    types = list(
-        dict.fromkeys(w for w, ok, ins in zip(old, said, inside, strict=True) if ok or ins)
-    )
+    types, tok_type, content = edits.types, edits.tok_type, edits.content
     fields = list(account_shifts)
     if not types and not fields:
         return []
-    index = {t: i for i, t in enumerate(types)}
-    tok_type = np.array([index.get(w, -1) for w in old], dtype=np.intp)
-    content = np.array([telling(k) for k in types], dtype=bool)
-    inside_at = np.array(inside, dtype=bool)
     # Side 0: the picks deleted; side 1: only the picks kept. ``by``: each type's change.
-    now, by = word_effects(rerun, types)
+    now, by = word_effects(rerun, edits)
     moves = np.array([account_shifts[f] for f in fields]).reshape(len(fields), len(rerun.fixed))
     open_ = np.ones(len(types) + len(fields), dtype=bool)
-    deleted = np.zeros(len(old) + 1, dtype=bool)  # the last slot: past the end
+    deleted = np.zeros(len(tok_type) + 1, dtype=bool)  # the last slot: past the end
     fixed = np.stack([rerun.fixed, rerun.fixed])  # side 0's account part moves as fields reset
     picks: list[Pick] = []
     n = len(types)
     while len(picks) < limit:
         may = open_.copy()
         may[:n] &= content
-        between = inside_at.copy()
+        between = edits.inside.copy()
         between[1:-1] &= deleted[:-3] & deleted[2:-1]
         may[tok_type[between]] = open_[tok_type[between]]
         if not may.any():
