@@ -155,6 +155,38 @@ def cost_table(f: dict[str, Any]) -> list[str]:
     return ["| " + " | ".join(r) + " |" for r in rows] + ["", *[f"- {p}" for p in per]]
 
 
+def _miss_figures(f: dict[str, Any]) -> dict[str, str]:
+    """The run's own figures for the prose under "Reading the misses"."""
+    found: dict[str, tuple[float, float, float, float]] = {}
+    i = f["sizes"].clients.index(8) if 8 in f["sizes"].clients else 0
+    for b in _blocks(f):
+        stage_ms = f.get("costs", {}).get(b["db"])
+        if stage_ms:
+            store = sum(stage_ms[s] for s in ("serialise", "write", "commit"))
+            floor = _per_request_ms(b, FLOOR, i, f["workers"])
+            explain = _per_request_ms(b, EXPLAIN, i, f["workers"])
+            found[b["db"]] = (store, explain, stage_ms["decide"], floor)
+
+    def each(k: int, scale: float = 1.0) -> str:
+        parts = [f"{scale * v[k]:.1f} ms on {db}" for db, v in found.items()]
+        return ", ".join(parts) if parts else "(not measured)"
+
+    def mean(values: list[float]) -> float:
+        return sum(values) / len(values) if values else float("nan")
+
+    decide = mean([v[2] for v in found.values()])
+    floor = mean([v[3] for v in found.values()])
+    return {
+        "store": each(0),
+        "explain": each(1),
+        "allowed": each(1, 0.25),
+        "decide": f"{decide:.1f} ms",
+        "decide_x": f"{decide / floor:.1f}",
+        "budget12": f"{floor / 0.12:.1f} ms",
+        "budget25": f"{floor / 0.25:.1f} ms",
+    }
+
+
 def _memory_lines(f: dict[str, Any]) -> list[str]:
     lines = []
     for b in _blocks(f):
@@ -245,6 +277,7 @@ def markdown(f: dict[str, Any]) -> str:
         verdicts="\n".join(f"- {v}" for v in verdicts(f)),
         costs="\n".join(cost_table(f)),
         profiles=profiles,
+        **_miss_figures(f),
         errors=errors(f),
     )
 
@@ -295,9 +328,9 @@ request over HTTP at 8 clients in the same run (2 workers / requests per second)
 
 ## Reading the misses
 - **Storing against `/explain`.** The cost table puts storing (serialise, write, commit)
-  at about 1.4 ms of process time on SQLite and 2.8 ms on PostgreSQL, against `/explain`'s
-  3.2 and 3.6 ms of worker time per request: with storing in the request, 80 % of
-  `/explain` needs it under about 0.8 ms. Already taken out of it: the public/personal
+  at about {store} of process time, against `/explain`'s {explain} of worker time per
+  request: with storing in the request, 80 % of `/explain` needs it under about
+  {allowed}. Already taken out of it: the public/personal
   split walks only fields whose type can hold personal data (about half its cost), the
   stored texts are written by orjson (the hashed leaf form keeps the standard encoder),
   the leaf and the webhook events reuse the row in hand instead of reading it back, SQLite
@@ -313,13 +346,15 @@ request over HTTP at 8 clients in the same run (2 workers / requests per second)
   hash without the log lock and a sequencer gives indices in batches, so PostgreSQL
   writers stop queueing on one another and the index query leaves the request.
 - **Decisions against the floor.** Deciding alone (redaction, both models, exact
-  attributions, the wording search and verified counterfactual) costs about 1.9 ms, 5.8
-  times the floor's whole request. 12 % of the floor leaves about 2.7 ms of worker time
-  per request for everything and 25 % about 1.3 ms, so reaching either needs deciding
-  itself well under a millisecond: the reasons' deletion search and the counterfactual's
-  re-runs are about half of it (they re-featurize edited text; one sparse product per
-  candidate batch would replace most of that), redaction about a fifth. No choice of
-  storage closes this gap on its own.
+  attributions, the reasons' search and their check, the verified counterfactual)
+  costs about {decide}, {decide_x} times the floor's whole request. 12 % of the floor
+  leaves about {budget12} of worker time per request for everything and 25 % about
+  {budget25}, so reaching either needs deciding itself well under a millisecond. The
+  reasons' search is about a third of deciding since it weighs what the quoted words
+  carry on their own as well as what deleting them takes away (docs/explanations.md,
+  section 5; bench.wording measures what that buys), each reason shown is checked by
+  re-running the model, and the counterfactual re-runs it again; redaction is about a
+  sixth. No choice of storage closes this gap on its own.
 - **p99 at 16 clients.** Two sync workers serve 16 clients one request at a time each:
   a request waits for about 8 others, so p99 is about 8-16 service times (queueing, not
   slow code). `explainer serve` now freezes the loaded app out of the garbage collector
