@@ -93,3 +93,16 @@ def test_emptied_text_scores_like_an_empty_message(models: dict[str, LinearModel
     text = "Refund\nPlease refund my order"
     rerun = Rerun(model, model.row(text, fields))
     assert np.max(np.abs(rerun.logits("\n") - _fresh(model, "\n", fields))) <= TOL
+
+
+def test_the_unedited_text_scores_like_the_row_and_answers_are_remembered(
+    models: dict[str, LinearModel],
+) -> None:
+    for text in demo_data(20, seed=5).frame["text"]:
+        for model in models.values():
+            fields = model.baseline_fields
+            rerun = Rerun(model, model.row(text, fields))
+            whole = rerun.logits(text)
+            assert np.max(np.abs(whole - _fresh(model, text, fields))) <= TOL
+            assert rerun.logits(text) is whole  # the same edit is not scored twice
+            assert not whole.flags.writeable

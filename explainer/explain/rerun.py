@@ -72,6 +72,7 @@ class Rerun:
         self._none_removed = np.ones(len(self.old) + 1, dtype=np.intp)
         self._word_blocks = [b for b in featurizer.blocks if b.kind == "word"]
         self._occ_tok: NDArray[np.intp] | None = None
+        self._asked: dict[tuple[str, ...], NDArray[np.float64]] = {}
 
     @property
     def weights(self) -> NDArray[np.float64]:
@@ -83,13 +84,29 @@ class Rerun:
         return self.model.classes[int(np.argmax(self.logits(text)))]
 
     def logits(self, text: str) -> NDArray[np.float64]:
-        """Class scores of the edited text (equal to a fresh featurization's)."""
+        """Class scores of the edited text (equal to a fresh featurization's).
+
+        Remembered per token sequence: a reason's check and the counterfactual often
+        ask for the same edit. The array returned is read-only.
+        """
         new = words(text)
+        key = tuple(new)
+        if (known := self._asked.get(key)) is not None:
+            return known
         kept = kept_positions(self.old, new)
         if kept is None:  # not a deletion of whole tokens
             cols, vals = self.model.featurizer.vector(new)
-            return np.asarray(self._fixed + vals @ self.model.coef_t[cols], dtype=np.float64)
-        return self._updated(new, kept)
+            out = np.asarray(self._fixed + vals @ self.model.coef_t[cols], dtype=np.float64)
+        elif len(kept) == len(self.old):  # nothing deleted: the row's own scores
+            out = np.asarray(self._fixed + self._scale() @ self._scores, dtype=np.float64)
+        else:
+            out = self._updated(new, kept)
+        out.setflags(write=False)
+        self._asked[key] = out
+        return out
+
+    def _scale(self) -> NDArray[np.float64]:
+        return np.where(self._alive > 0, 1.0 / np.sqrt(np.maximum(self._squares, 1e-300)), 0.0)
 
     def parts(self) -> Parts:
         """What :class:`~explainer.explain.subsets.Subsets` updates scores from."""
