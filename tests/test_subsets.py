@@ -44,7 +44,7 @@ def test_word_effects_equal_a_fresh_featurization_where_no_n_gram_forms(
             types = edits.types
             assert types == list(dict.fromkeys(keys))
             now, by = word_effects(rerun, edits)
-            edited = (now + by).logits() + rerun.fixed  # (side, type, classes)
+            edited = now.with_each(by).logits() + rerun.fixed  # (side, type, classes)
             first, last = types.index(keys[0]), types.index(keys[-1])
             for got, words in (
                 (edited[0, last], keys[:-1]),

@@ -27,7 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from explainer.explain.rerun import Rerun
-from explainer.explain.subsets import Edits, Side, word_effects
+from explainer.explain.subsets import Edits, word_effects
 from explainer.model.featurizer import Row
 from explainer.model.linear import LinearModel
 
@@ -79,7 +79,7 @@ def greedy_deletions(
         may[tok_type[between]] = open_[tok_type[between]]
         if not may.any():
             break
-        text = _probability((now + by).logits() + fixed[:, None], label)  # (2, types)
+        text = _probability(now.with_each(by).logits() + fixed[:, None], label)  # (2, types)
         base = now.logits() + fixed
         accounts = _probability(base[0] + moves, label)
         p_gone = np.concatenate([text[0], accounts])
@@ -90,7 +90,7 @@ def greedy_deletions(
         best = int(np.argmax(score))
         open_[best] = False
         if best < n:
-            now = now + Side(by.scores[:, best], by.squares[:, best], by.live[:, best])
+            now = now.with_type(by, best)
             deleted[:-1] |= tok_type == best
             picks.append(Pick(types[best], "text", float(p_gone[best])))
         else:

@@ -33,17 +33,20 @@ class Side(NamedTuple):
     squares: NDArray[np.float64]
     live: NDArray[np.float64]
 
-    def __add__(self, other: object) -> Side:
-        """Element-wise sum; totals (2, blocks, …) broadcast over changes (2, types, …)."""
-        assert isinstance(other, Side)
-        if other.squares.ndim > self.squares.ndim:
-            return Side(
-                self.scores[:, None] + other.scores,
-                self.squares[:, None] + other.squares,
-                self.live[:, None] + other.live,
-            )
+    def with_each(self, changes: Side) -> Side:
+        """These totals (2, blocks, …) with each type's change (2, types, blocks, …)."""
         return Side(
-            self.scores + other.scores, self.squares + other.squares, self.live + other.live
+            self.scores[:, None] + changes.scores,
+            self.squares[:, None] + changes.squares,
+            self.live[:, None] + changes.live,
+        )
+
+    def with_type(self, changes: Side, t: int) -> Side:
+        """These totals (2, blocks, …) with type ``t``'s change applied for good."""
+        return Side(
+            self.scores + changes.scores[:, t],
+            self.squares + changes.squares[:, t],
+            self.live + changes.live[:, t],
         )
 
     def logits(self) -> NDArray[np.float64]:
