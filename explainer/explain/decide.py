@@ -25,7 +25,7 @@ from explainer.handoff.rules import abstention, handoff
 from explainer.handoff.topics import SensitiveTopics, Topic
 from explainer.model.cards import BASELINE_TEXT
 from explainer.model.featurizer import Row
-from explainer.model.linear import LinearModel
+from explainer.model.linear import LinearModel, softmax
 from explainer.model.text import join_fields, tokenize
 from explainer.privacy.redaction import phone_regions, redact
 from explainer.schemas import TicketIn
@@ -252,7 +252,7 @@ class _Check:
 
     @cached_property
     def p(self) -> float:
-        return _probability(self.logits, self.label)
+        return float(softmax(self.logits)[self.label])
 
     def holds(self, g: Group) -> bool:
         if g.feature not in self._known:
@@ -262,7 +262,7 @@ class _Check:
     def _holds(self, g: Group) -> bool:
         if g.kind == "account":
             shift = self.shifts.get(str(g.field))
-            return shift is not None and _probability(self.logits + shift, self.label) < self.p
+            return shift is not None and float(softmax(self.logits + shift)[self.label]) < self.p
         phrase = g.feature[5:].split(" ")
         if not telling(phrase[0]) or not telling(phrase[-1]):
             return False  # a function word at an edge reads as a fragment
@@ -272,12 +272,7 @@ class _Check:
             if old[i : i + n] == phrase:
                 gone.update(range(i, i + n))
         edited = " ".join(w for i, w in enumerate(old) if i not in gone)
-        return _probability(self.rerun.logits(edited), self.label) < self.p
-
-
-def _probability(logits: NDArray[np.float64], label: int) -> float:
-    z = np.exp(logits - logits.max())
-    return float(z[label] / z.sum())
+        return float(softmax(self.rerun.logits(edited))[self.label]) < self.p
 
 
 def _ranked(groups: list[Group], picks: list[Pick]) -> list[Group]:
