@@ -93,7 +93,10 @@ class Served:
         try:
             self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
+            # Reaped too: a killed but unwaited Popen warns when it is collected, and
+            # pytest pins that warning on whichever later test is running.
             self.process.kill()
+            self.process.wait(timeout=20)
 
 
 def request(
