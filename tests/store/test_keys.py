@@ -60,7 +60,7 @@ def test_a_revocation_elsewhere_reaches_a_worker_within_the_cache_time(
     worker, other = store.api_keys, ApiKeys(store.engine, store.recording)
     plaintext, key_id = other.create("ci", ["decisions:read"])
     assert worker.authenticate(plaintext) is not None  # now remembered, by digest only
-    assert plaintext not in repr(worker._known) and plaintext.split("_")[2] not in repr(
+    assert plaintext not in repr(worker._known) and plaintext.split("_", 2)[2] not in repr(
         worker._known
     )
     assert other.revoke(key_id)
