@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.readability import flesch_reading_ease
+from bench.readability import amstad_reading_ease, flesch_reading_ease
 from explainer.explain.attribution import explain_row
 from explainer.explain.decide import Decider, RedactedTicket
 from explainer.explain.grouping import Layout
@@ -73,7 +73,8 @@ class Tally:
     fragments: list[bool] = field(default_factory=list)
     cf_stated: int = 0
     cf_valid: int = 0
-    ease: list[float] = field(default_factory=list)
+    ease: list[float] = field(default_factory=list)  # Flesch, English customer text
+    ease_de: list[float] = field(default_factory=list)  # Amstad, German customer text
     search_s: float = 0.0
     decide_s: float = 0.0
 
@@ -199,9 +200,11 @@ def run_set(
                 int(np.argmax(cf_model.logits(cf_model.row(join_fields(subject, body), full))))
             ]
             tally.cf_valid += again == cf.label
-        tally.ease.append(
-            flesch_reading_ease(" ".join([cust.summary, *cust.reasons, cf.text if cf else ""]))
-        )
+        said = " ".join([cust.summary, *cust.reasons, cf.text if cf else ""])
+        if cust.language == "de":
+            tally.ease_de.append(amstad_reading_ease(said))
+        else:
+            tally.ease.append(flesch_reading_ease(said))
     tally.search_s = _search_seconds(decider, tickets)
     _log(f"{name}: {len(tickets)} tickets done")
     return tally
@@ -310,7 +313,8 @@ def report(results: dict[str, Tally], sizes: Sizes) -> str:
                 f"{100 * sum(t.fragments) / max(1, len(t.fragments)):.1f} %",
                 f"{100 * t.cf_stated / n:.0f} %",
                 f"{t.cf_valid} of {t.cf_stated}",
-                f"{statistics.mean(t.ease):.1f}",
+                f"{statistics.mean(t.ease):.1f}" if t.ease else "-",
+                f"{statistics.mean(t.ease_de):.1f} ({len(t.ease_de)})" if t.ease_de else "-",
                 f"{1000 * t.search_s / n:.3f} ms",
                 f"{100 * t.search_s / t.decide_s:.0f} %",
                 f"{1000 * t.seconds['LIME'] / n:.0f} ms",
@@ -324,7 +328,8 @@ def report(results: dict[str, Tally], sizes: Sizes) -> str:
             "fragments",
             "counterfactual stated",
             "whole-word valid",
-            "Flesch reading ease",
+            "Flesch reading ease (English)",
+            "Amstad reading ease (German, tickets)",
             "search per decision",
             "search / decide",
             f"LIME ({sizes.lime_samples:,} samples) per ticket",

@@ -175,6 +175,13 @@ class CustomerView(Typed):
     reason_details: list[Reason] = Field(default_factory=list)
     notice: str
     counterfactual: Counterfactual | None = None
+    language: str = Field(
+        "en", description="The language of this wording, shown at decision time (en, de)."
+    )
+    defaulted: list[str] = Field(
+        default_factory=list,
+        description="Models that chose what they choose for an empty message.",
+    )
 
     @model_validator(mode="before")
     @classmethod

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -19,10 +20,13 @@ from explainer.privacy.redaction import PLACEHOLDER_RE
 from explainer.schemas import TicketIn
 from explainer.training import corpus, fakes
 from explainer.wording import narrative
-from explainer.wording.counterfactual import counterfactual, counterfactual_text, remove_whole
+from explainer.wording.counterfactual import counterfactual, remove_whole
 from explainer.wording.function_words import is_function_word
+from explainer.wording.render import render
+from explainer.wording.words import DE, EN, Words
 
 QUOTE_RE = re.compile("\u201c([^\u201c\u201d]*)\u201d")
+QUOTES_OF = {"en": QUOTE_RE, "de": re.compile("\u201e([^\u201e\u201c]*)\u201c")}
 SENTENCES = sorted(
     {
         s.strip()
@@ -81,8 +85,8 @@ def _account_fact(feature: str, text: str, fields: dict[str, Any]) -> bool:
     wording = {
         "plan": f"on the {str(value).title()} plan",
         "channel": "you contacted us by",
-        "account_age_days": f"your account is {value} day",
-        "open_tickets": f"you have {value} open ticket",
+        "account_age_days": f"your account is {EN.number(value)} day",
+        "open_tickets": f"you have {EN.number(value)} open ticket",
     }
     return wording[name] in text[:1].lower() + text[1:]
 
@@ -138,15 +142,16 @@ def _check(decider: Decider, ticket: TicketIn, personal: dict[str, str]) -> dict
         for value in personal.values():
             assert value not in text, f"{value!r} leaked into {text!r}"
         assert _deleting_lowers(decider, d, detail, fields), text
-        quoted = QUOTE_RE.findall(text)
+        quoted = QUOTES_OF[cust["language"]].findall(text)
         if detail["feature"].startswith("text:"):
-            assert len(quoted) == 1, text
+            # The phrase; German quotes the label it made more likely as well.
+            assert len(quoted) == 1 + (cust["language"] == "de"), text
             assert quoted[0] in red["subject"] or quoted[0] in red["body"]
             _check_spans(red, quoted[0], detail["spans"])
             words = detail["feature"][5:].split(" ")
             assert not is_function_word(words[0]) and not is_function_word(words[-1]), text
         else:
-            assert _account_fact(detail["feature"], text, fields), text
+            assert cust["language"] != "en" or _account_fact(detail["feature"], text, fields), text
             assert detail["feature"].split("=")[0] in fields  # a field not given is no reason
     for name in ("intent", "priority"):
         e = d[name]["explanation"]
@@ -171,7 +176,9 @@ def _check(decider: Decider, ticket: TicketIn, personal: dict[str, str]) -> dict
         subject, body = remove_whole(red["subject"], red["body"], cf["removed"])
         merged = _full_fields(decider, cf["model"], fields)
         assert _pipeline_label(decider, cf["model"], subject, body, merged) == cf["label"]
-        assert cf["text"].startswith("Without \u201c")
+        assert cf["text"].startswith(
+            {"en": "Without \u201c", "de": "Ohne \u201e"}[cust["language"]]
+        )
         assert not PLACEHOLDER_RE.search(cf["text"])
     return d
 
@@ -221,10 +228,48 @@ def test_reasons_follow_the_search_two_per_model_first_at_most_four() -> None:
     shown = narrative.reasons([intent, prio])
     assert [g.feature for _, g in shown] == ["text:refund", "text:asap", "text:money", "text:x"]
     details = narrative.reason_details(shown)
-    assert (
-        details[0]["text"] == "You wrote \u201crefund\u201d. That made Refund request more likely."
+    told = _told(
+        _block("refund", "Refund request", 0.9, ranked, queue="Billing team"),
+        _block("high", "High", 0.6, urgent, response_time="within 4 hours"),
+        details=details,
     )
-    assert details[1]["text"].endswith("That made High priority more likely.")
+    texts = render(told, EN, None)["reasons"]
+    assert texts[0] == "You wrote \u201crefund\u201d. That made Refund request more likely."
+    assert texts[1].endswith("That made High priority more likely.")
+    german = render(told, DE, None)["reasons"]
+    assert german[0] == (
+        "Sie schrieben \u201erefund\u201c. Das sprach für \u201eRefund request\u201c."
+    )
+    assert german[1].endswith("Das sprach für die Priorität \u201eHigh\u201c.")
+
+
+def _block(
+    label: str, display: str, confidence: float, groups: Sequence[Group] = (), **names: str
+) -> dict[str, Any]:
+    """A minimal stored model block for the wording."""
+    return {
+        "label": label,
+        "display": display,
+        "confidence": confidence,
+        **names,
+        "explanation": {"baseline_fields": {}, "attributions": [g.as_dict() for g in groups]},
+    }
+
+
+def _told(
+    intent: dict[str, Any] | None = None,
+    priority: dict[str, Any] | None = None,
+    details: list[dict[str, Any]] | None = None,
+    cf: dict[str, Any] | None = None,
+    defaulted: list[str] | None = None,
+) -> dict[str, Any]:
+    """A minimal stored decision: what render() words."""
+    customer = {"reason_details": details or [], "counterfactual": cf, "defaulted": defaulted or []}
+    return {"intent": intent, "priority": priority, "customer": customer, "handoff": {}}
+
+
+def _summary(w: Words, **told: Any) -> str:
+    return str(render(_told(**told), w, None)["summary"])
 
 
 def test_counterfactual_removes_shown_reasons_and_is_the_first_verified_flip() -> None:
@@ -242,20 +287,25 @@ def test_counterfactual_removes_shown_reasons_and_is_the_first_verified_flip() -
     assert cf is not None and cf["label"] == "normal"
     assert cf["removed"] == ["urgent", "asap"]  # longer first
     assert len(calls) == 2
-    text = counterfactual_text(cf, "Normal")
-    assert (
-        text == "Without \u201casap\u201d and \u201curgent\u201d, "
+    told = _told(priority=_block("urgent", "Urgent", 0.8), cf={**cf, "display": "Normal"})
+    assert render(told, EN, None)["counterfactual"] == (
+        "Without \u201casap\u201d and \u201curgent\u201d, "
         "it would most likely have been Normal priority."
+    )
+    assert render(told, DE, None)["counterfactual"] == (
+        "Ohne \u201easap\u201c und \u201eurgent\u201c wäre es wohl die Priorität "
+        "\u201eNormal\u201c geworden."
     )
     # Only reasons shown may be removed: with one shown, no flip is claimed.
     assert counterfactual(shown[:1], "", body, rerun) is None
 
 
 def test_a_model_without_reasons_gets_a_true_sentence() -> None:
-    o = narrative.Outcome("intent", "billing", "Billing", 0.4, (), is_default=True)
-    assert "what the system chooses when a message gives it nothing" in narrative.no_reason(o)
-    o = narrative.Outcome("intent", "billing", "Billing", 0.4, ())
-    assert narrative.no_reason(o).startswith("No single word stood out")
+    billing = _block("billing", "Billing", 0.4)
+    said = _summary(EN, intent=billing, defaulted=["intent"])
+    assert "what the system chooses when a message gives it nothing" in said
+    assert "No single word stood out" in _summary(EN, intent=billing)
+    assert "Kein einzelnes Wort fiel auf" in _summary(DE, intent=billing)
 
 
 @pytest.mark.parametrize(
@@ -268,7 +318,7 @@ def test_a_model_without_reasons_gets_a_true_sentence() -> None:
     ],
 )
 def test_confidence_words(p: float, word: str) -> None:
-    assert narrative.confidence_word(p) == word
+    assert EN.confidence_word(p) == word
 
 
 @pytest.mark.parametrize(
@@ -280,9 +330,12 @@ def test_confidence_words(p: float, word: str) -> None:
     ],
 )
 def test_the_summary_is_grammatical_for_any_queue_or_label(queue: str, priority: str) -> None:
-    intent = narrative.Outcome("intent", "outage", "Service outage", 0.9, (), queue=queue)
-    urgency = narrative.Outcome("priority", "p1", priority, 0.6, (), response_time="within 1 hour")
-    text = narrative.summary(intent, urgency)
+    intent = _block("outage", "Service outage", 0.9, queue=queue)
+    urgency = _block("p1", priority, 0.6, response_time="within 1 hour")
+    text = _summary(EN, intent=intent, priority=urgency)
+    german = _summary(DE, intent=intent, priority=urgency)
+    assert f"Es ging an \u201e{queue}\u201c." in german
+    assert f"Die Priorität ist \u201e{priority}\u201c." in german
     assert f"It was routed to \u201c{queue}\u201d." in text
     assert f"Its priority was set to \u201c{priority}\u201d. Expect a first response" in text
     assert "to the " + queue not in text and f"given {priority} priority" not in text

@@ -35,14 +35,15 @@ def test_a_field_not_given_is_no_fact_and_contributes_exactly_zero(decider: Deci
 
 
 def test_the_notice_names_exactly_the_inputs_of_the_models_in_service(decider: Decider) -> None:
-    both = decider.notice
+    both = decider.notice()
     assert "your plan" in both and "open tickets" in both
     text_only = Decider({"intent": decider.models["intent"]})
     assert decider.models["intent"].account_fields == []
-    assert "plan" not in text_only.notice and "open tickets" not in text_only.notice
-    assert "subject and message" in text_only.notice
+    assert "plan" not in text_only.notice() and "open tickets" not in text_only.notice()
+    assert "subject and message" in text_only.notice()
     ticket = TicketIn.model_validate(URGENT)
-    assert text_only.decide(ticket).customer.notice == text_only.notice
+    assert text_only.decide(ticket).customer.notice == text_only.notice()
+    assert "Ihren Tarif" in decider.notice("de") and "Tarif" not in text_only.notice("de")
 
 
 def test_whole_word_removal_leaves_compound_words_alone() -> None:

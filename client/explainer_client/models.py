@@ -475,6 +475,20 @@ class CustomerView(BaseModel):
         extra="ignore",
     )
     counterfactual: Counterfactual | None = None
+    defaulted: Annotated[
+        list[str] | None,
+        Field(
+            description="Models that chose what they choose for an empty message.",
+            title="Defaulted",
+        ),
+    ] = None
+    language: Annotated[
+        str | None,
+        Field(
+            description="The language of this wording, shown at decision time (en, de).",
+            title="Language",
+        ),
+    ] = "en"
     notice: Annotated[str, Field(title="Notice")]
     reason_details: Annotated[
         list[QuotedReason | AccountReason] | None, Field(title="Reason Details")

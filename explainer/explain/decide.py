@@ -18,11 +18,12 @@ from numpy.typing import NDArray
 from explainer.decision import Decision
 from explainer.explain.attribution import METHOD, OUTPUT_SPACE, explain_row
 from explainer.explain.grouping import Group, Layout, group_attributions, token_values
+from explainer.explain.names import ModelNames
 from explainer.explain.rerun import Rerun
 from explainer.explain.search import Pick, account_shifts, greedy_deletions
 from explainer.explain.subsets import Edits, text_edits
 from explainer.handoff.rules import abstention, handoff
-from explainer.handoff.topics import SensitiveTopics, Topic
+from explainer.handoff.topics import SensitiveTopics
 from explainer.model.cards import BASELINE_TEXT
 from explainer.model.featurizer import Row
 from explainer.model.linear import LinearModel, softmax
@@ -30,8 +31,10 @@ from explainer.model.text import join_fields, tokenize
 from explainer.privacy.redaction import phone_regions, redact
 from explainer.schemas import TicketIn
 from explainer.wording import narrative
-from explainer.wording.counterfactual import counterfactual, counterfactual_text
+from explainer.wording.counterfactual import counterfactual
 from explainer.wording.function_words import telling
+from explainer.wording.render import fill, notice
+from explainer.wording.words import pick, words_for
 
 __all__ = ["Decider", "RedactedTicket"]
 
@@ -82,8 +85,7 @@ class Decider:
     ) -> None:
         self.models = dict(models)
         self.topics = topics if topics is not None else SensitiveTopics.load()
-        inputs = {f for m in self.models.values() for f in m.account_fields}
-        self.notice = narrative.notice(sorted(inputs))
+        self.names = ModelNames(self.models, self.topics)
         # What each model chooses for an empty message at its baseline fields.
         self._default = {
             name: int(np.argmax(m.intercept + m.baseline_account @ _account_weights(m)))
@@ -106,17 +108,24 @@ class Decider:
         found = self.topics.found(red.subject, red.body)
         hand = handoff(red.ticket.prefer_person, found, abstained, self.topics.version)
         created = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        return Decision.model_validate(
-            {
-                "created_at": created,
-                "ticket": red.as_dict(),
-                "intent": blocks.get("intent"),
-                "priority": blocks.get("priority"),
-                "customer": self._customer(outcomes, red, reruns, hand, found),
-                "handoff": hand,
-                "template_version": narrative.TEMPLATE_VERSION,
-            }
-        )
+        decision: dict[str, Any] = {
+            "created_at": created,
+            "ticket": red.as_dict(),
+            "intent": blocks.get("intent"),
+            "priority": blocks.get("priority"),
+            "customer": self._customer(outcomes, red, reruns, hand),
+            "handoff": hand,
+            "template_version": narrative.TEMPLATE_VERSION,
+        }
+        # Worded once, in the ticket's language when we ship it (English otherwise), from
+        # the facts just gathered: the record of what the customer read.
+        fill(decision, words_for(pick(red.ticket.language) or "en"), self.names)
+        return Decision.model_validate(decision)
+
+    def notice(self, lang: str = "en") -> str:
+        """The AI notice for these models: it names exactly the account inputs they read."""
+        read = {f for m in self.models.values() for f in m.account_fields}
+        return notice(words_for(lang), read)
 
     def outcomes(
         self, red: RedactedTicket
@@ -203,8 +212,9 @@ class Decider:
         red: RedactedTicket,
         reruns: dict[str, Rerun],
         hand: dict[str, Any],
-        found: list[Topic],
     ) -> dict[str, Any]:
+        """The facts the customer is told (which reasons, which counterfactual); the
+        sentences are filled in from them."""
         by_name = {o.model: o for o in outcomes}
         if hand["required"]:
             # A person handles it: nothing may point the customer to a topic queue, and
@@ -221,16 +231,13 @@ class Decider:
         cf = counterfactual(shown, red.subject, red.body, rerun)
         if cf is not None:
             display = self.models[cf["model"]].labels[cf["label"]].display
-            cf = {**cf, "display": display, "text": counterfactual_text(cf, display)}
-        summary = narrative.summary(by_name.get("intent"), by_name.get("priority"))
-        silent = [o for o in order if not any(p is o for p, _ in shown)]
-        lead = narrative.handoff_lead(hand["reasons"], [t.say for t in found])
-        parts = [lead, summary, *(narrative.no_reason(o) for o in silent)]
+            cf = {**cf, "display": display, "text": ""}
         return {
-            "summary": " ".join(p for p in parts if p),
+            "summary": "",
             "reason_details": narrative.reason_details(shown),
-            "notice": narrative.OPTED_OUT_NOTICE if "opted_out" in hand["reasons"] else self.notice,
+            "notice": "",
             "counterfactual": cf,
+            "defaulted": [o.model for o in order if o.is_default],
         }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ class Topic:
     code: str
     say: str
     pattern: re.Pattern[str]
+    says: dict[str, str] = field(default_factory=dict, compare=False)  # other languages
 
 
 @dataclass(frozen=True)
@@ -55,10 +56,18 @@ class SensitiveTopics:
                     raise ValueError(f"topic {code!r} has no patterns")
                 joined = "|".join(f"(?:{p})" for p in phrases)
                 compiled = re.compile(rf"(?<!\w)(?:{joined})(?!\w)", re.IGNORECASE)
-                topics.append(Topic(str(code), str(topic["say"]), compiled))
+                says = {str(k): str(v) for k, v in (topic.get("says") or {}).items()}
+                topics.append(Topic(str(code), str(topic["say"]), compiled, says))
         except (KeyError, TypeError, AttributeError, re.error) as exc:
             raise ValueError(f"malformed sensitive-topic list: {exc}") from exc
         return cls(version, tuple(topics))
+
+    def say(self, code: str, lang: str) -> str:
+        """How the topic ``code`` is named to a customer reading ``lang``."""
+        topic = next((t for t in self.topics if t.code == code), None)
+        if topic is None:
+            return code.replace("_", " ")
+        return topic.says.get(lang, topic.say)
 
     def found(self, *texts: str) -> list[Topic]:
         """The topics whose patterns occur in any of ``texts``, in list order."""

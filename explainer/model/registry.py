@@ -177,7 +177,9 @@ def upgrade_version(models_dir: Path, name: str, version: str | None = None) -> 
 def labels_of(card: dict[str, Any]) -> dict[str, LabelInfo]:
     """Display names, queues and response times of a card's labels."""
     return {
-        c["label"]: LabelInfo(c["display"], c.get("queue"), c.get("response_time"))
+        c["label"]: LabelInfo(
+            c["display"], c.get("queue"), c.get("response_time"), c.get("translations") or {}
+        )
         for c in card["classes"]
     }
 

@@ -35,6 +35,7 @@ from explainer.settings import Settings
 from explainer.store import ApiKey, Store
 from explainer.store.accounts import Accounts
 from explainer.store.rate_limits import RateLimits
+from explainer.wording.render import Names
 
 __all__ = ["DECISION_ID", "ModelsUnavailable", "Service", "request_hash"]
 
@@ -101,13 +102,18 @@ class Service:
         """Whether at least one model is in service."""
         return bool(self.decider.models)
 
-    def label_info(self, model: str, label: str) -> dict[str, str]:
+    def label_info(self, model: str, label: str, lang: str = "en") -> dict[str, str]:
         """How a label of a model in service is shown (display, queue, response time)."""
         served = self.decider.models.get(model)
         info = served.labels.get(label) if served is not None else None
         if info is None:  # a label no model in service knows (an older version's)
             return {"display": label.replace("_", " ").capitalize()}
-        return info.as_dict()
+        return info.local(lang).as_dict()
+
+    @property
+    def names(self) -> Names:
+        """Label and topic names in a language, for wording a stored decision again."""
+        return self.decider.names
 
     def reload_models_if_changed(self) -> bool:
         """Serve the versions ``models/<name>/current`` names, when a promotion or a

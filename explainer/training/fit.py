@@ -120,7 +120,7 @@ def model_card(
         },
         "training_data": train,
         "metrics": {"held_out": held_out},
-        "classes": [{"label": c, **labels[c].as_dict()} for c in classes],
+        "classes": [{"label": c, **labels[c].card_dict()} for c in classes],
         "baseline": {"description": BASELINE_TEXT, "fields": baseline},
         "audit_attributes_excluded": ["language", "region"],
     }

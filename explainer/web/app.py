@@ -13,7 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from explainer.service import Service
 from explainer.settings import Settings
-from explainer.web import csrf, metrics, problems, security
+from explainer.web import csrf, i18n, metrics, problems, security
 from explainer.web.api import openapi
 from explainer.web.api import routes as api
 from explainer.web.auditor import views as auditor
@@ -54,6 +54,7 @@ def build_app(settings: Settings | Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     metrics.init_app(app)
     csrf.init_app(app)
+    i18n.init_app(app)
     for blueprint in (api.bp, openapi.bp, customer.bp, auditor.bp):
         app.register_blueprint(blueprint)
     if settings.demo:

@@ -16,7 +16,7 @@ from typing import Any
 from explainer.explain.grouping import Group
 from explainer.wording.narrative import Outcome
 
-__all__ = ["MAX_REMOVED", "counterfactual", "counterfactual_text", "remove_whole"]
+__all__ = ["MAX_REMOVED", "counterfactual", "remove_whole"]
 
 MAX_REMOVED = 3
 
@@ -61,14 +61,6 @@ def counterfactual(
                     "quoted": [g.display for g in mine[:k]],
                 }
     return None
-
-
-def counterfactual_text(cf: dict[str, Any], display: str) -> str:
-    """The sentence for a verified counterfactual, given the new label's display name."""
-    quoted = [q.replace('"', "\u201c", 1)[:-1] + "\u201d" for q in cf["quoted"]]
-    joined = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
-    target = f"{display} priority" if cf["model"] == "priority" else f"\u201c{display}\u201d"
-    return f"Without {joined}, it would most likely have been {target}."
 
 
 def spellings(groups: Sequence[Group], subject: str, body: str) -> list[str]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from explainer.wording.words import EN, Words
+
 __all__ = ["person_summary", "review_outcome"]
 
 _NAMES = {"intent": "topic", "priority": "priority"}
@@ -36,22 +38,26 @@ def _display(displays: Mapping[str, Mapping[str, str]], model: str, label: str |
 
 
 def person_summary(
-    intent: Mapping[str, str | None] | None, priority: Mapping[str, str | None] | None
+    intent: Mapping[str, str | None] | None,
+    priority: Mapping[str, str | None] | None,
+    words: Words = EN,
 ) -> str:
     """What a person decided, said the way the AI's summary says it (names in quotes).
 
     ``intent`` and ``priority`` hold ``display`` and, when known, ``queue`` and
     ``response_time`` of the labels the person set.
     """
-    parts = []
+    w, parts = words, []
     if intent is not None:
-        queue = f" and routed to \u201c{intent['queue']}\u201d" if intent.get("queue") else ""
-        parts.append(
-            f"A person reviewed your ticket: it is about \u201c{intent['display']}\u201d{queue}."
+        queue = (
+            w.person_queue.format(queue=w.quote(str(intent["queue"])))
+            if intent.get("queue")
+            else ""
         )
+        parts.append(w.person_topic.format(label=w.quote(str(intent["display"])), queue=queue))
     if priority is not None:
         when = priority.get("response_time")
-        lead = "Its priority" if parts else "A person reviewed your ticket: its priority"
-        tail = f": expect a first response {when}" if when else ""
-        parts.append(f"{lead} is \u201c{priority['display']}\u201d{tail}.")
+        tail = w.person_respond.format(when=when) if when else ""
+        lead = w.person_priority if parts else w.person_priority_only
+        parts.append(lead.format(label=w.quote(str(priority["display"])), when=tail))
     return " ".join(parts)

@@ -40,12 +40,13 @@ def new_page(browser: Any, viewport: dict[str, int]) -> tuple[Any, Watch]:
     return page, Watch(page)
 
 
-def submit_ticket(page: Any, site: Any, subject: str, body: str) -> str:
+def submit_ticket(page: Any, site: Any, subject: str, body: str, language: str = "en") -> str:
     """Send a ticket through the demo form; the why page's URL."""
     page.goto(site.url + "/demo")
     page.get_by_label("Subject").fill(subject)
     page.get_by_label("Your message").fill(body)
     page.get_by_label("Your plan").select_option("business")
+    page.get_by_label("Language").select_option(language)
     page.get_by_role("button", name="Send ticket").click()
     page.get_by_role("heading", name="We have your ticket").wait_for(timeout=10_000)
     return str(page.get_by_role("link", name="Why?").get_attribute("href"))
@@ -101,6 +102,39 @@ def test_phone_viewport(browser: Any, site: Any) -> None:
     assert button is not None and button["height"] >= 44
     page.screenshot(path=str(SCREENSHOTS / "why-phone.png"), full_page=True)
     assert serious_violations(page) == []
+    assert watch.problems == []
+
+
+def test_a_german_ticket_reads_in_german_on_a_phone_and_in_the_widget(
+    browser: Any, site: Any
+) -> None:
+    page, watch = new_page(browser, PHONE)
+    why = submit_ticket(
+        page,
+        site,
+        "Kann mich nicht anmelden",
+        "Ich komme nicht in mein Konto, das Passwort wird abgelehnt. Das ist dringend!",
+        language="de",
+    )
+    page.goto(site.url + why)
+    page.get_by_role("heading", name="Warum Ihr Ticket so bearbeitet wurde").wait_for()
+    assert page.evaluate("document.documentElement.lang") == "de"
+    text = page.locator("main").inner_text()
+    assert "Ein automatisches System (KI)" in text and "Das sprach für" in text
+    assert "\u201e" in page.locator("ol.reasons").inner_text()  # German quotation marks
+    for english in ("The main reasons", "Ask a person", "Yes, it helped", "The system was"):
+        assert english not in text
+    page.get_by_role("button", name="Eine Person prüfen lassen").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path=str(SCREENSHOTS / "why-phone-de.png"), full_page=True)
+    assert serious_violations(page) == []
+
+    page.goto(f"{site.other}/help?why={quote(site.url + why, safe='')}")
+    page.get_by_role("button", name="Why?").click()
+    panel = page.get_by_role("dialog", name="Warum Ihr Ticket so bearbeitet wurde")
+    panel.get_by_role("heading", name="Die wichtigsten Gründe").wait_for()
+    assert panel.get_attribute("lang") == "de"
+    assert "Ja, geholfen" in panel.inner_text()
     assert watch.problems == []
 
 

@@ -137,7 +137,7 @@ def _ticket(data: dict[str, Any]) -> dict[str, Any]:
         "subject": data.get("subject", ""),
         "body": data.get("body", ""),
         "channel": data.get("channel") or None,
-        "language": "en",
+        "language": data.get("language") or None,
         "prefer_person": data.get("prefer_person") == "yes",
         "customer": {
             "name": data.get("name") or None,

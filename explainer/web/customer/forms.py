@@ -17,9 +17,14 @@ from explainer.web import csrf
 from explainer.web.customer.page import MAX_COMMENT
 from explainer.web.customer.widget import origin_allowed
 
-__all__ = ["ActionError", "clean_comment", "read_action"]
+__all__ = ["N_", "ActionError", "clean_comment", "read_action"]
 
 _FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def N_(message: str) -> str:
+    """Marks a message for the catalogues; it is translated where it is shown."""
+    return message
 
 
 @dataclass
@@ -42,7 +47,9 @@ def read_action(scope: str) -> tuple[dict[str, Any], bool]:
         return data, True
     if request.mimetype in _FORMS:
         if not csrf.valid(scope):
-            raise ActionError(400, "This form has expired. Please reload the page and try again.")
+            raise ActionError(
+                400, N_("This form has expired. Please reload the page and try again.")
+            )
         return request.form.to_dict(), False
     raise ActionError(415, "Send a form or application/json.")
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from explainer.wording.narrative import MAX_REASONS, confidence_word
+from explainer.wording.narrative import MAX_REASONS
+from explainer.wording.render import Names, render
 from explainer.wording.review import person_summary
+from explainer.wording.words import EN, Words
 
 __all__ = ["MAX_COMMENT", "kept_notice", "page_view", "review_state", "segments", "visible"]
 
@@ -77,6 +79,13 @@ def review_state(reviews: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
     }
 
 
+Gettext = Callable[..., str]
+
+
+def _untranslated(message: str, **values: Any) -> str:
+    return message % values if values else message
+
+
 def page_view(
     decision: Mapping[str, Any],
     reviews: Sequence[Mapping[str, Any]],
@@ -84,44 +93,64 @@ def page_view(
     actions: Mapping[str, str],
     retention_days: int | None = None,
     labels: LabelLookup | None = None,
+    words: Words = EN,
+    names: Names | None = None,
+    _: Gettext = _untranslated,
 ) -> dict[str, Any]:
     """The customer-facing content of one decision: the page's context and the widget's JSON.
 
     ``retention_days`` (the service's setting) words what is kept and for how long.
     After a person's review, the page leads with what the person decided (``labels``
-    names their labels) and keeps the AI's original below it as ``ai``.
+    names their labels) and keeps the AI's original below it as ``ai``. The wording is
+    the one stored at decision time when ``words`` is its language; otherwise the same
+    stored facts are worded again in ``words``' language (``names`` names the labels),
+    and nothing is written. ``_`` translates the page's own strings (gettext).
     """
     customer = decision["customer"]
     details = list(customer.get("reason_details") or [])[:MAX_REASONS]
     ticket = decision["ticket"]
-    cf = customer.get("counterfactual")
+    texts = _texts(decision, words, names)
     ai = {
-        "summary": visible(customer["summary"]),
-        "outcome": _outcome(
-            decision.get("intent"), decision.get("priority"), decision.get("handoff")
-        ),
+        "summary": visible(texts["summary"]),
+        "outcome": _outcome(decision, words, labels, _),
     }
-    person = _person(decision, reviews, labels)
+    person = _person(decision, reviews, labels, words, _)
     lead = ai if person is None else person
     return {
+        "language": words.lang,
         "decided_by": "ai" if person is None else "person",
         "handoff": bool((decision.get("handoff") or {}).get("required")),
         "summary": lead["summary"],
         "outcome": lead["outcome"],
         "ai": None if person is None else ai,
-        "reasons": [visible(r["text"]) for r in details],
+        "reasons": [visible(t) for t in texts["reasons"][:MAX_REASONS]],
         "message": {
             field: segments(ticket.get(field) or "", _spans(details, field))
             for field in ("subject", "body")
         },
-        "counterfactual": visible(cf["text"]) if cf else None,
-        "notice": customer["notice"],
-        "kept": kept_notice(retention_days) if retention_days else None,
+        "counterfactual": visible(texts["counterfactual"]) if texts["counterfactual"] else None,
+        "notice": texts["notice"],
+        "kept": kept_notice(retention_days, _) if retention_days else None,
         "review": review_state(reviews),
         "feedback": {"given": bool(feedback)},
         "actions": dict(actions),
         "max_comment": MAX_COMMENT,
     }
+
+
+def _texts(decision: Mapping[str, Any], words: Words, names: Names | None) -> dict[str, Any]:
+    """The stored wording, or the same facts worded in ``words``' language."""
+    customer = decision["customer"]
+    if customer.get("language", "en") == words.lang or decision.get("erased"):
+        # An erased decision keeps no quotes to word again: its stored text stands.
+        cf = customer.get("counterfactual")
+        return {
+            "summary": customer["summary"],
+            "reasons": [r["text"] for r in customer.get("reason_details") or []],
+            "notice": customer["notice"],
+            "counterfactual": cf["text"] if cf else None,
+        }
+    return render(decision, words, names)
 
 
 LabelLookup = Callable[[str, str], Mapping[str, str]]
@@ -131,6 +160,8 @@ def _person(
     decision: Mapping[str, Any],
     reviews: Sequence[Mapping[str, Any]],
     labels: LabelLookup | None,
+    words: Words,
+    _: Gettext,
 ) -> dict[str, Any] | None:
     """The latest resolved review's labels, worded, or None when no person decided."""
     done = [r for r in reviews if r.get("status") == "resolved" and r.get("intent_after", "") != ""]
@@ -142,26 +173,39 @@ def _person(
         label = latest.get(f"{model}_after") or (decision.get(model) or {}).get("label")
         chosen[model] = labels(model, label) if label and decision.get(model) else None
     rows: list[dict[str, str | None]] = []
-    if (intent := chosen["intent"]) is not None:
-        rows.append({"term": "Topic", "value": intent["display"], "note": "set by a person"})
+    by_person = _("set by a person")
+    rows = _rows(chosen["intent"], chosen["priority"], by_person, by_person, _)
+    return {"summary": person_summary(chosen["intent"], chosen["priority"], words), "outcome": rows}
+
+
+def _rows(
+    intent: Mapping[str, Any] | None,
+    priority: Mapping[str, Any] | None,
+    intent_note: str | None,
+    priority_note: str | None,
+    _: Gettext,
+) -> list[dict[str, str | None]]:
+    rows: list[dict[str, str | None]] = []
+    if intent is not None:
+        rows.append({"term": _("Topic"), "value": intent["display"], "note": intent_note})
         if intent.get("queue"):
-            rows.append({"term": "Handled by", "value": intent["queue"], "note": None})
-    if (priority := chosen["priority"]) is not None:
-        rows.append({"term": "Priority", "value": priority["display"], "note": "set by a person"})
+            rows.append({"term": _("Handled by"), "value": intent["queue"], "note": None})
+    if priority is not None:
+        rows.append({"term": _("Priority"), "value": priority["display"], "note": priority_note})
         if priority.get("response_time"):
-            rows.append(
-                {"term": "First response", "value": priority["response_time"], "note": None}
-            )
-    return {"summary": person_summary(intent, priority), "outcome": rows}
+            when = priority["response_time"]
+            rows.append({"term": _("First response"), "value": when, "note": None})
+    return rows
 
 
-def kept_notice(retention_days: int) -> str:
+def kept_notice(retention_days: int, _: Gettext = _untranslated) -> str:
     """What is stored about the customer, and for how long (from the retention setting)."""
-    return (
-        f"We keep your message (with personal details removed), your account details and "
-        f"anything you write here for {retention_days} days, then delete them. What the "
-        "system decided (topic, priority, model versions) stays in our tamper-evident log "
-        "without your personal data."
+    return _(
+        "We keep your message (with personal details removed), your account details and "
+        "anything you write here for %(days)s days, then delete them. What the system "
+        "decided (topic, priority, model versions) stays in our tamper-evident log without "
+        "your personal data.",
+        days=retention_days,
     )
 
 
@@ -170,31 +214,33 @@ def _spans(details: Iterable[Mapping[str, Any]], field: str) -> list[tuple[int, 
 
 
 def _outcome(
-    intent: Mapping[str, Any] | None,
-    priority: Mapping[str, Any] | None,
-    handoff: Mapping[str, Any] | None = None,
+    decision: Mapping[str, Any], words: Words, labels: LabelLookup | None, _: Gettext
 ) -> list[Any]:
     """Term/value rows for the outcome box; labels only, the values are the models'.
 
     When a person must act, no topic queue is shown: the ticket is with a person; after
     the customer opted out no model output is shown at all.
     """
+    intent, priority = decision.get("intent"), decision.get("priority")
+    handoff = decision.get("handoff") or {}
     rows: list[dict[str, str | None]] = []
-    if handoff and handoff.get("required"):
-        rows.append({"term": "Handled by", "value": "a person from our team", "note": None})
+    if handoff.get("required"):
+        rows.append({"term": _("Handled by"), "value": _("a person from our team"), "note": None})
         intent = None
         if "opted_out" in (handoff.get("reasons") or []):
             return rows
-    if intent:
-        sure = f"the system was {confidence_word(float(intent['confidence']))}"
-        rows.append({"term": "Topic", "value": intent["display"], "note": sure})
-        if intent.get("queue"):
-            rows.append({"term": "Handled by", "value": intent["queue"], "note": None})
-    if priority:
-        sure = f"the system was {confidence_word(float(priority['confidence']))}"
-        rows.append({"term": "Priority", "value": priority["display"], "note": sure})
-        if priority.get("response_time"):
-            rows.append(
-                {"term": "First response", "value": priority["response_time"], "note": None}
-            )
-    return rows
+
+    def named(model: str, block: Mapping[str, Any]) -> Mapping[str, Any]:
+        return labels(model, block["label"]) if labels is not None else block
+
+    def sure(block: Mapping[str, Any]) -> str:
+        said = words.sure.format(confidence=words.confidence_word(float(block["confidence"])))
+        return said[:1].lower() + said[1:]
+
+    return rows + _rows(
+        named("intent", intent) if intent else None,
+        named("priority", priority) if priority else None,
+        sure(intent)[:-1] if intent else None,
+        sure(priority)[:-1] if priority else None,
+        _,
+    )

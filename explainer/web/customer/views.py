@@ -14,6 +14,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    g,
     jsonify,
     make_response,
     redirect,
@@ -22,13 +23,15 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext, refresh
 
 from explainer.service.customers import CustomerView
 from explainer.web import csrf
 from explainer.web.context import service, settings
 from explainer.web.customer import widget
-from explainer.web.customer.forms import ActionError, clean_comment, read_action
+from explainer.web.customer.forms import N_, ActionError, clean_comment, read_action
 from explainer.web.customer.page import page_view
+from explainer.wording.words import SHIPPED, pick, words_for
 
 __all__ = ["bp", "live_view"]
 
@@ -41,7 +44,18 @@ def live_view(token: str) -> CustomerView:
     found = service().customers.view(token)
     if found is None:
         abort(_not_found())
+    _choose_language(found.decision.ticket.language)
     return found
+
+
+def _choose_language(ticket_language: str | None) -> None:
+    """The ticket's language when we ship it; otherwise the reader's Accept-Language
+    (docs/languages.md): an English ticket stays English, an untagged one follows the
+    browser."""
+    g.page_language = pick(ticket_language) or (
+        request.accept_languages.best_match(list(SHIPPED)) or "en"
+    )
+    refresh()  # the locale may have been read before the ticket was known
 
 
 def _not_found() -> Response:
@@ -57,6 +71,7 @@ def _headers(response: Response) -> Response:
         response.headers["Cache-Control"] = "no-store"
         response.headers["Referrer-Policy"] = "no-referrer"
         response.vary.add("Accept")
+        response.vary.add("Accept-Language")
         widget.add_cors(response)
     elif request.path.startswith(bp.static_url_path or "/customer-static"):
         widget.add_cors(response)  # the widget's stylesheet, readable by tools such as axe
@@ -116,7 +131,7 @@ def _helpful(raw: Any) -> bool:
         return True
     if raw in (False, "no"):
         return False
-    raise ActionError(422, "Choose yes or no.")
+    raise ActionError(422, N_("Choose yes or no."))
 
 
 def _wants_json() -> bool:
@@ -131,14 +146,43 @@ def _page_view(token: str, view: CustomerView) -> dict[str, Any]:
         "receipts": url_for("customer.receipts", token=token),
     }
     retention = settings().retention_days
+    lang = str(g.get("page_language") or "en")
+    svc = service()
     return page_view(
         view.decision.wire(),
         view.reviews,
         view.feedback,
         actions,
         retention,
-        labels=service().label_info,
-    )
+        labels=lambda model, label: svc.label_info(model, label, lang),
+        words=words_for(lang),
+        names=svc.names,
+        _=gettext,
+    ) | {"ui": _widget_strings()}
+
+
+def _widget_strings() -> dict[str, str]:
+    """The widget panel's own strings in the page's language (the page has them inline)."""
+    return {
+        "title": gettext("Why your ticket was handled this way"),
+        "close": gettext("Close"),
+        "optional": gettext("(optional)"),
+        "reviewed": gettext("A person has reviewed this."),
+        "requested": gettext("Review requested. Status:"),
+        "review_comment": gettext("Anything the reviewer should know?"),
+        "review": gettext("Ask a person to review this"),
+        "thanks": gettext("Thank you for your feedback."),
+        "tell_more": gettext("Tell us more"),
+        "yes": gettext("Yes, it helped"),
+        "no": gettext("No, it didn't"),
+        "message": gettext("Your message, with the words that mattered highlighted"),
+        "original": gettext("The AI's original decision, before the person's review"),
+        "why_ai": gettext("Why the AI decided as it did"),
+        "why_priority": gettext("Why the system set this priority"),
+        "reasons": gettext("The main reasons"),
+        "about": gettext("About this decision"),
+        "feedback": gettext("Did this explanation help?"),
+    }
 
 
 def _page(token: str, view: CustomerView, error: str | None = None) -> str:
@@ -159,4 +203,4 @@ def _done(token: str, view: CustomerView, as_json: bool, anchor: str) -> Respons
 def _rejected(token: str, view: CustomerView, exc: ActionError) -> ResponseReturnValue:
     if request.mimetype == "application/json" or exc.status == 415:
         return jsonify({"error": exc.message}), exc.status
-    return _page(token, view, error=exc.message), exc.status
+    return _page(token, view, error=gettext(exc.message)), exc.status

@@ -48,7 +48,7 @@
     type: "button",
     class: "xw-why",
     "aria-haspopup": "dialog",
-    text: "Why?",
+    text: script.getAttribute("data-label") || "Why?",  // the host page's own language
   });
   var title = el("h2", { id: PREFIX + "-title", tabindex: "-1", text: "Why your ticket was handled this way" });
   var close = el("button", { type: "button", class: "xw-close", text: "Close" });
@@ -79,6 +79,12 @@
     });
   }
 
+  // The panel's own strings come translated with the explanation (view.ui); the
+  // English ones here are used until it has loaded.
+  function t(key, fallback) {
+    return (view && view.ui && view.ui[key]) || fallback;
+  }
+
   function section(heading, children) {
     return el("section", { class: "xw-section" }, [el("h3", { text: heading })].concat(children));
   }
@@ -102,7 +108,7 @@
   function commentBox(name, label) {
     var id = PREFIX + "-" + name;
     var box = el("textarea", { id: id, rows: "3", maxlength: String(view.max_comment) });
-    return { box: box, nodes: [el("label", { for: id, text: label + " (optional)" }), box] };
+    return { box: box, nodes: [el("label", { for: id, text: label + " " + t("optional", "(optional)") }), box] };
   }
 
   function act(action, body) {
@@ -122,12 +128,12 @@
   function reviewPart() {
     if (view.review) {
       var text = view.review.status === "resolved"
-        ? "A person has reviewed this. " + (view.review.detail || "")
-        : "Review requested. Status: " + view.review.status + (view.review.detail ? ": " + view.review.detail : "");
+        ? t("reviewed", "A person has reviewed this.") + " " + (view.review.detail || "")
+        : t("requested", "Review requested. Status:") + " " + view.review.status + (view.review.detail ? ": " + view.review.detail : "");
       return [el("p", { class: "xw-state", role: "status", tabindex: "-1", "data-state": "review", text: text })];
     }
-    var c = commentBox("review", "Anything the reviewer should know?");
-    var send = el("button", { type: "button", text: "Ask a person to review this" });
+    var c = commentBox("review", t("review_comment", "Anything the reviewer should know?"));
+    var send = el("button", { type: "button", text: t("review", "Ask a person to review this") });
     send.addEventListener("click", function () {
       act("review", { comment: c.box.value });
     });
@@ -136,11 +142,11 @@
 
   function feedbackPart() {
     if (view.feedback.given) {
-      return [el("p", { class: "xw-state", role: "status", tabindex: "-1", "data-state": "feedback", text: "Thank you for your feedback." })];
+      return [el("p", { class: "xw-state", role: "status", tabindex: "-1", "data-state": "feedback", text: t("thanks", "Thank you for your feedback.") })];
     }
-    var c = commentBox("feedback", "Tell us more");
-    var yes = el("button", { type: "button", text: "Yes, it helped" });
-    var no = el("button", { type: "button", class: "xw-secondary", text: "No, it didn't" });
+    var c = commentBox("feedback", t("tell_more", "Tell us more"));
+    var yes = el("button", { type: "button", text: t("yes", "Yes, it helped") });
+    var no = el("button", { type: "button", class: "xw-secondary", text: t("no", "No, it didn't") });
     yes.addEventListener("click", function () { act("feedback", { helpful: true, comment: c.box.value }); });
     no.addEventListener("click", function () { act("feedback", { helpful: false, comment: c.box.value }); });
     return c.nodes.concat([el("div", { class: "xw-buttons" }, [yes, no])]);
@@ -151,13 +157,13 @@
       return el("li", { dir: "auto", text: r });
     }));
     var figure = el("figure", { class: "xw-message" }, [
-      el("figcaption", { text: "Your message, with the words that mattered highlighted" }),
+      el("figcaption", { text: t("message", "Your message, with the words that mattered highlighted") }),
       message(view.message.subject, "xw-subject"),
       message(view.message.body, "xw-body"),
     ]);
     var cf = view.counterfactual ? el("p", { class: "xw-cf", dir: "auto", text: view.counterfactual }) : null;
     var original = view.ai ? el("div", { class: "xw-ai-original" }, [
-      el("h4", { text: "The AI's original decision, before the person's review" }),
+      el("h4", { text: t("original", "The AI's original decision, before the person's review") }),
       el("p", { class: "xw-summary", text: view.ai.summary }),
       outcome(view.ai.outcome),
     ]) : null;
@@ -165,10 +171,10 @@
       el("p", { class: "xw-summary", text: view.summary }),
       outcome(view.outcome),
       original || document.createTextNode(""),
-      section(view.ai ? "Why the AI decided as it did" : view.handoff ? "Why the system set this priority" : "The main reasons", [reasons, figure, cf]),
-      section("About this decision", [el("p", { text: view.notice })]),
-      section("Ask a person to review this", reviewPart()),
-      section("Did this explanation help?", feedbackPart())
+      section(view.ai ? t("why_ai", "Why the AI decided as it did") : view.handoff ? t("why_priority", "Why the system set this priority") : t("reasons", "The main reasons"), [reasons, figure, cf]),
+      section(t("about", "About this decision"), [el("p", { text: view.notice })]),
+      section(t("review", "Ask a person to review this"), reviewPart()),
+      section(t("feedback", "Did this explanation help?"), feedbackPart())
     );
   }
 
@@ -178,6 +184,9 @@
     ready
       .then(function (data) {
         view = data;
+        title.textContent = t("title", title.textContent);
+        close.textContent = t("close", close.textContent);
+        if (view.language) dialog.lang = view.language;
         render();
       })
       .catch(function () {

@@ -1,0 +1,79 @@
+"""Gettext catalogues for the customer's pages, through Flask-Babel.
+
+The catalogues are ``explainer/translations/<lang>/LC_MESSAGES/messages.po`` in the
+repository. They are compiled in memory when the app is made (a few milliseconds),
+so a plain checkout, ``pip install -e .`` and ``pip install .`` all serve them and no
+compiled file is ever committed. A request's language: what the page chose
+(``g.page_language``, the why page's rule in docs/languages.md), else the best of
+``Accept-Language`` among the shipped languages on customer pages, else English (the
+console).
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from io import BytesIO
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+from flask import Flask, g, request
+from flask_babel import Babel, Domain, get_locale
+
+from explainer.wording.words import SHIPPED
+
+__all__ = ["CUSTOMER_PREFIXES", "catalogue_path", "compiled", "init_app", "request_language"]
+
+# Paths whose pages a customer reads: they follow Accept-Language.
+CUSTOMER_PREFIXES = ("/why/",)
+
+
+def catalogue_path(lang: str) -> str:
+    """Where the ``.po`` catalogue of ``lang`` lives in the package."""
+    return f"translations/{lang}/LC_MESSAGES/messages.po"
+
+
+def compiled() -> dict[str, Translations]:
+    """Every shipped catalogue, compiled from its ``.po`` (fuzzy entries left out)."""
+    out: dict[str, Translations] = {}
+    for lang in SHIPPED:
+        po = files("explainer").joinpath(catalogue_path(lang))
+        if not po.is_file():
+            continue  # the source language needs no catalogue
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale=lang)
+        buf = BytesIO()
+        write_mo(buf, catalog, use_fuzzy=False)
+        buf.seek(0)
+        out[lang] = Translations(buf)
+    return out
+
+
+class _Compiled(Domain):  # type: ignore[misc]
+    """A message domain whose catalogues were compiled in memory at start-up."""
+
+    def __init__(self, catalogues: dict[str, Translations]) -> None:
+        super().__init__(domain="messages")
+        self.catalogues = catalogues
+
+    def get_translations(self) -> Translations | NullTranslations:
+        return self.catalogues.get(str(get_locale()), NullTranslations())
+
+
+def request_language() -> str:
+    """The language of this request's page (a shipped primary subtag)."""
+    chosen = g.get("page_language")
+    if chosen:
+        return str(chosen)
+    if request.path.startswith(CUSTOMER_PREFIXES):
+        return request.accept_languages.best_match(list(SHIPPED)) or "en"
+    return "en"
+
+
+def init_app(app: Flask) -> None:
+    """Install Flask-Babel with the compiled catalogues and the language rule."""
+    babel = Babel(app, locale_selector=request_language)
+    # Flask-Babel reads its default domain from this cached property: ours serves the
+    # catalogues compiled above instead of .mo files on disk.
+    babel.__dict__["domain_instance"] = _Compiled(compiled())
+    app.jinja_env.globals["page_language"] = lambda: str(get_locale() or "en")
