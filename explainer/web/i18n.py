@@ -20,9 +20,16 @@ from babel.support import NullTranslations, Translations
 from flask import Flask, g, request
 from flask_babel import Babel, Domain, get_locale
 
-from explainer.wording.words import SHIPPED
+from explainer.wording.words import SHIPPED, pick
 
-__all__ = ["CUSTOMER_PREFIXES", "catalogue_path", "compiled", "init_app", "request_language"]
+__all__ = [
+    "CUSTOMER_PREFIXES",
+    "browser_language",
+    "catalogue_path",
+    "compiled",
+    "init_app",
+    "request_language",
+]
 
 # Paths whose pages a customer reads: they follow Accept-Language.
 CUSTOMER_PREFIXES = ("/why/",)
@@ -60,13 +67,25 @@ class _Compiled(Domain):  # type: ignore[misc]
         return self.catalogues.get(str(get_locale()), NullTranslations())
 
 
+def browser_language() -> str:
+    """The first of the browser's languages, by preference, that we ship; else English.
+
+    By primary subtag: ``de-CH, en;q=0.5`` is German (werkzeug's ``best_match`` would
+    prefer the exact ``en``).
+    """
+    for tag, _quality in request.accept_languages:
+        if found := pick(tag):
+            return found
+    return "en"
+
+
 def request_language() -> str:
     """The language of this request's page (a shipped primary subtag)."""
     chosen = g.get("page_language")
     if chosen:
         return str(chosen)
     if request.path.startswith(CUSTOMER_PREFIXES):
-        return request.accept_languages.best_match(list(SHIPPED)) or "en"
+        return browser_language()
     return "en"
 
 

@@ -8,27 +8,30 @@ from explainer.wording.words import EN, Words
 
 __all__ = ["person_summary", "review_outcome"]
 
-_NAMES = {"intent": "topic", "priority": "priority"}
-
 
 def review_outcome(
     before: Mapping[str, str | None],
     after: Mapping[str, str | None],
     displays: Mapping[str, Mapping[str, str]],
+    words: Words = EN,
 ) -> str:
     """One plain sentence: confirmed, or which labels changed from what to what.
 
     ``displays`` maps a model name to its labels' display names.
     """
+    w = words
     changes = [
-        f"the {_NAMES[m]} from {_display(displays, m, before.get(m))} "
-        f"to {_display(displays, m, after.get(m))}"
+        w.review_change.format(
+            what=w.review_names[m],
+            old=_display(displays, m, before.get(m)),
+            new=_display(displays, m, after.get(m)),
+        )
         for m in ("intent", "priority")
         if after.get(m) and after.get(m) != before.get(m)
     ]
     if not changes:
-        return "A person reviewed this decision and confirmed it."
-    return f"A person reviewed this decision and changed {' and '.join(changes)}."
+        return w.review_confirmed
+    return w.review_changed.format(changes=w.and_.join(changes))
 
 
 def _display(displays: Mapping[str, Mapping[str, str]], model: str, label: str | None) -> str:

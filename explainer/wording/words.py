@@ -52,6 +52,10 @@ class Words:
     person_priority: str = ""
     person_priority_only: str = ""
     person_respond: str = ""
+    review_confirmed: str = ""
+    review_changed: str = ""
+    review_change: str = ""
+    review_names: dict[str, str] = field(default_factory=dict)
 
     def quote(self, text: str) -> str:
         """``text`` in this language's quotation marks."""
@@ -146,6 +150,10 @@ EN = Words(
     person_priority="Its priority is {label}{when}.",
     person_priority_only="A person reviewed your ticket: its priority is {label}{when}.",
     person_respond=": expect a first response {when}",
+    review_confirmed="A person reviewed this decision and confirmed it.",
+    review_changed="A person reviewed this decision and changed {changes}.",
+    review_change="the {what} from {old} to {new}",
+    review_names={"intent": "topic", "priority": "priority"},
 )
 
 # Short sentences and plain words: German reading ease is measured (bench.wording, Amstad).
@@ -221,6 +229,10 @@ DE = Words(
     person_priority="Die Priorität ist {label}{when}.",
     person_priority_only="Eine Person hat Ihr Ticket geprüft: Die Priorität ist {label}{when}.",
     person_respond=". Eine erste Antwort kommt {when}",
+    review_confirmed="Eine Person hat diese Entscheidung geprüft und bestätigt.",
+    review_changed="Eine Person hat diese Entscheidung geprüft und {changes} geändert.",
+    review_change="{what} von \u201e{old}\u201c auf \u201e{new}\u201c",
+    review_names={"intent": "das Thema", "priority": "die Priorität"},
 )
 
 SHIPPED: dict[str, Words] = {"en": EN, "de": DE}

@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from auditor_helpers import signed_in
 from babel.messages.pofile import read_po
 from customer_helpers import JSON, customer_app
 from flask import Flask
 from flask.testing import FlaskClient
+from web_helpers import Keys
 
 from explainer.schemas import TicketIn
 from explainer.web.i18n import compiled
@@ -137,3 +139,53 @@ def test_every_message_of_a_shipped_catalogue_is_translated() -> None:
         )
         assert not untranslated, f"{lang}: untranslated messages: {untranslated}"
         assert lang in compiled()
+
+
+def test_through_the_api_a_german_ticket_gets_a_german_page_and_the_auditor_sees_it(
+    client: FlaskClient, keys: Keys, app: Flask
+) -> None:
+    made = client.post(
+        "/api/v1/decisions", json={**GERMAN, "language": "de"}, headers=keys.write
+    ).get_json()
+    assert made["customer"]["language"] == "de"
+    assert made["customer"]["notice"].startswith("Ein automatisches System (KI)")
+    why = made["links"]["why"]
+    page = client.get(why[why.index("/why/") :]).get_data(as_text=True)
+    assert _lang(page) == "de" and "Eine Person prüfen lassen" in page
+    auditor = signed_in(app, "auditor")
+    shown = auditor.get(f"/audit/decisions/{made['id']}").get_data(as_text=True)
+    assert "Worded at decision time in German" in shown and 'lang="de"' in shown
+
+
+def test_after_a_review_a_german_page_leads_with_the_person_in_german(
+    client: FlaskClient, keys: Keys, app: Flask
+) -> None:
+    made = client.post(
+        "/api/v1/decisions", json={**GERMAN, "language": "de"}, headers=keys.write
+    ).get_json()
+    service = app.extensions["explainer"]
+    ai = made["priority"]["label"]
+    other = next(c for c in service.decider.models["priority"].classes if c != ai)
+    service.console.resolve(made["id"], "rita", {"priority": other}, None)
+    why = made["links"]["why"]
+    view = client.get(why[why.index("/why/") :], headers=JSON).get_json()
+    german = service.label_info("priority", other, "de")["display"]
+    assert view["decided_by"] == "person"
+    assert view["summary"].startswith("Eine Person hat Ihr Ticket geprüft")
+    assert f"\u201e{german}\u201c" in view["summary"]
+    assert view["review"]["detail"] == (
+        "Eine Person hat diese Entscheidung geprüft und die Priorität von "
+        f"\u201e{service.label_info('priority', ai, 'de')['display']}\u201c auf "
+        f"\u201e{german}\u201c geändert."
+    )
+    assert {r["term"] for r in view["outcome"]} >= {"Priorität"}
+
+
+def test_a_dead_link_answers_in_the_browser_language(lapp: Flask) -> None:
+    client = lapp.test_client()
+    german = client.get("/why/not-a-token", headers={"Accept-Language": "de-CH, en;q=0.5"})
+    assert german.status_code == 404
+    text = german.get_data(as_text=True)
+    assert _lang(text) == "de" and "Dieser Link funktioniert nicht" in text
+    english = client.get("/why/not-a-token", headers={"Accept-Language": "fr"})
+    assert "This link does not work" in english.get_data(as_text=True)

@@ -13,7 +13,7 @@ from typing import Any
 
 from explainer.wording.narrative import MAX_REASONS
 from explainer.wording.render import Names, render
-from explainer.wording.review import person_summary
+from explainer.wording.review import person_summary, review_outcome
 from explainer.wording.words import EN, Words
 
 __all__ = ["MAX_COMMENT", "kept_notice", "page_view", "review_state", "segments", "visible"]
@@ -57,11 +57,20 @@ def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def review_state(reviews: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
-    """The latest review request as ``{"status", "detail"}``, or None when none was made."""
+def review_state(
+    reviews: Sequence[Mapping[str, Any]],
+    reword: Callable[[Mapping[str, Any]], str | None] | None = None,
+) -> dict[str, Any] | None:
+    """The latest review request as ``{"status", "detail"}``, or None when none was made.
+
+    ``reword`` words a resolved review's outcome in the page's language (the stored
+    sentence is English); a reviewer's own note is shown as written.
+    """
     if not reviews:
         return None
     latest = reviews[-1]
+    if reword is not None and latest.get("outcome"):
+        latest = {**latest, "outcome": reword(latest) or latest["outcome"]}
     detail = next(
         (
             str(latest[k])
@@ -131,7 +140,9 @@ def page_view(
         "counterfactual": visible(texts["counterfactual"]) if texts["counterfactual"] else None,
         "notice": texts["notice"],
         "kept": kept_notice(retention_days, _) if retention_days else None,
-        "review": review_state(reviews),
+        "review": review_state(
+            reviews, None if words.lang == "en" else _reworder(decision, words, labels)
+        ),
         "feedback": {"given": bool(feedback)},
         "actions": dict(actions),
         "max_comment": MAX_COMMENT,
@@ -154,6 +165,25 @@ def _texts(decision: Mapping[str, Any], words: Words, names: Names | None) -> di
 
 
 LabelLookup = Callable[[str, str], Mapping[str, str]]
+
+
+def _reworder(
+    decision: Mapping[str, Any], words: Words, labels: LabelLookup | None
+) -> Callable[[Mapping[str, Any]], str | None]:
+    """Words a resolved review's outcome again, from its labels, in ``words``' language."""
+    before = {m: decision[m]["label"] for m in ("intent", "priority") if decision.get(m)}
+
+    def reword(review: Mapping[str, Any]) -> str | None:
+        if review.get("status") != "resolved" or labels is None:
+            return None
+        after = {m: review.get(f"{m}_after") or label for m, label in before.items()}
+        displays = {
+            m: {label: labels(m, label)["display"] for label in {before[m], after[m]}}
+            for m in before
+        }
+        return review_outcome(before, after, displays, words)
+
+    return reword
 
 
 def _person(

@@ -31,7 +31,8 @@ from explainer.web.context import service, settings
 from explainer.web.customer import widget
 from explainer.web.customer.forms import N_, ActionError, clean_comment, read_action
 from explainer.web.customer.page import page_view
-from explainer.wording.words import SHIPPED, pick, words_for
+from explainer.web.i18n import browser_language
+from explainer.wording.words import pick, words_for
 
 __all__ = ["bp", "live_view"]
 
@@ -52,9 +53,7 @@ def _choose_language(ticket_language: str | None) -> None:
     """The ticket's language when we ship it; otherwise the reader's Accept-Language
     (docs/languages.md): an English ticket stays English, an untagged one follows the
     browser."""
-    g.page_language = pick(ticket_language) or (
-        request.accept_languages.best_match(list(SHIPPED)) or "en"
-    )
+    g.page_language = pick(ticket_language) or browser_language()
     refresh()  # the locale may have been read before the ticket was known
 
 
@@ -169,6 +168,7 @@ def _widget_strings() -> dict[str, str]:
         "optional": gettext("(optional)"),
         "reviewed": gettext("A person has reviewed this."),
         "requested": gettext("Review requested. Status:"),
+        "pending": gettext("pending"),
         "review_comment": gettext("Anything the reviewer should know?"),
         "review": gettext("Ask a person to review this"),
         "thanks": gettext("Thank you for your feedback."),

@@ -129,7 +129,7 @@
     if (view.review) {
       var text = view.review.status === "resolved"
         ? t("reviewed", "A person has reviewed this.") + " " + (view.review.detail || "")
-        : t("requested", "Review requested. Status:") + " " + view.review.status + (view.review.detail ? ": " + view.review.detail : "");
+        : t("requested", "Review requested. Status:") + " " + (view.review.status === "pending" ? t("pending", "pending") : view.review.status) + (view.review.detail ? ": " + view.review.detail : "");
       return [el("p", { class: "xw-state", role: "status", tabindex: "-1", "data-state": "review", text: text })];
     }
     var c = commentBox("review", t("review_comment", "Anything the reviewer should know?"));
