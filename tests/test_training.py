@@ -160,16 +160,26 @@ def test_demo_models_from_the_session_fixture(models_dir: Path) -> None:
     }
 
 
+# Held-out macro-F1 bounds: learnable, not trivial. Priority's lower bound went from
+# 0.80 to 0.75 when two fifths of the corpus became German text (0.812 -> 0.781 on the
+# default seed; docs/demo-corpus.md); German must stay within 3 points of English.
+FLOORS = {"intent": 0.8, "priority": 0.75}
+
+
 @pytest.mark.slow
 def test_full_demo_training_acceptance(tmp_path: Path) -> None:
-    """`explainer train` on the default demo corpus: both held-out macro-F1 in [0.8, 0.99]."""
+    """`explainer train` on the default demo corpus: held-out macro-F1 within the bounds,
+    German tickets classified within 3 points of English ones."""
     result = CliRunner().invoke(main, ["train", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     for name in ("intent", "priority"):
         held = load_card(tmp_path, name)["metrics"]["held_out"]
         print(f"{name}: held-out macro-F1 {held['macro_f1']:.3f} on {held['n']:,} tickets")
-        assert 0.8 <= held["macro_f1"] <= 0.99
+        assert FLOORS[name] <= held["macro_f1"] <= 0.99
         assert held["n"] >= 4_000
+        by = held["by_language"]
+        assert by["de"]["n"] >= 0.25 * held["n"]
+        assert by["de"]["accuracy"] >= by["en"]["accuracy"] - 0.03, by
 
 
 def test_demo_specs_match_the_models() -> None:
