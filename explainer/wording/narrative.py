@@ -42,10 +42,6 @@ class Outcome:
         """The ranked candidates whose sentence holds, in the search's order."""
         return [g for g in self.ranked if self.holds is None or self.holds(g)]
 
-    def target(self) -> str:
-        """How the outcome is named in a sentence ("High priority", "Refund request")."""
-        return f"{self.display} priority" if self.model == "priority" else self.display
-
 
 def reasons(outcomes: Sequence[Outcome]) -> list[tuple[Outcome, Group]]:
     """At most four reasons: up to two per model first, then more in the search's order.

@@ -93,15 +93,13 @@ class _Renderer:
             return dict(found)
         return {k: block[k] for k in ("display", "queue", "response_time") if block.get(k)}
 
-    def target(self, model: str, quoted: bool = False) -> str:
-        display = self.label(model)["display"]
-        if model == "priority":
-            return self.w.priority_target.format(label=display, quoted=self.w.quote(display))
-        return (
-            self.w.quote(display)
-            if quoted
-            else self.w.intent_target.format(label=display, quoted=self.w.quote(display))
-        )
+    def target(self, model: str, quoted: bool = False, display: str | None = None) -> str:
+        """How an outcome is named in a sentence; ``quoted`` always quotes a topic."""
+        display = display or self.label(model)["display"]
+        template = self.w.priority_target if model == "priority" else self.w.intent_target
+        if quoted and model != "priority":
+            template = "{quoted}"
+        return template.format(label=display, quoted=self.w.quote(display))
 
     def summary(self, details: list[Mapping[str, Any]]) -> str:
         w, blocks = self.w, self.worded()
@@ -183,8 +181,5 @@ class _Renderer:
         quoted = self.w.listing([self.w.quote(q[1:-1]) for q in cf["quoted"]])
         label = self.names.label(cf["model"], cf["label"], self.w.lang) if self.names else None
         display = (label or {}).get("display") or cf.get("display") or cf["label"]
-        if cf["model"] == "priority":
-            target = self.w.priority_target.format(label=display, quoted=self.w.quote(display))
-        else:
-            target = self.w.quote(display)
+        target = self.target(cf["model"], quoted=True, display=display)
         return self.w.counterfactual.format(quoted=quoted, target=target)
