@@ -311,9 +311,9 @@ def test_a_model_without_reasons_gets_a_true_sentence() -> None:
 @pytest.mark.parametrize(
     ("p", "word"),
     [
-        (0.95, "very confident"),
-        (0.75, "fairly confident"),
-        (0.55, "somewhat unsure"),
+        (0.95, "very sure"),
+        (0.75, "fairly sure"),
+        (0.55, "not quite sure"),
         (0.3, "unsure"),
     ],
 )

@@ -16,7 +16,7 @@ from explainer.explain.grouping import Group
 __all__ = ["MAX_REASONS", "TEMPLATE_VERSION", "Outcome", "reason_details", "reasons"]
 
 # The wording's version: the sentences themselves are in words.py, one set per language.
-TEMPLATE_VERSION = "2026-12-01.4"
+TEMPLATE_VERSION = "2026-12-01.5"
 MAX_REASONS = 4
 
 

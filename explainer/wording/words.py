@@ -84,7 +84,7 @@ class Words:
 EN = Words(
     lang="en",
     quotes=("\u201c", "\u201d"),
-    confidence=("very confident", "fairly confident", "somewhat unsure", "unsure"),
+    confidence=("very sure", "fairly sure", "not quite sure", "unsure"),
     read_as="Your ticket was read as {label}.",
     routed="It was routed to {queue}.",
     sure="The system was {confidence}.",

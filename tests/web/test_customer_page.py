@@ -67,7 +67,7 @@ def test_page_view_takes_at_most_four_reasons_and_only_customer_content() -> Non
         "Priority",
         "First response",
     ]
-    assert view["outcome"][0]["note"] == "the system was very confident"
+    assert view["outcome"][0]["note"] == "the system was very sure"
     assert "probabilities" not in str(view) and "explanation" not in view
 
 
