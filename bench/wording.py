@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench import wording_bound
 from bench.readability import amstad_reading_ease, flesch_reading_ease
 from explainer.explain.attribution import explain_row
 from explainer.explain.decide import Decider, RedactedTicket
@@ -77,6 +78,8 @@ class Tally:
     ease_de: list[float] = field(default_factory=list)  # Amstad, German customer text
     search_s: float = 0.0
     decide_s: float = 0.0
+    # The best any allowed reason set reaches per budget (comp, c-s); None: not tried.
+    bound: dict[int, list[tuple[float, float]]] | None = field(default_factory=dict)
 
     def add(self, method: str, budget: int, comp: float, suff: float) -> None:
         self.comp.setdefault(method, {}).setdefault(budget, []).append(comp)
@@ -185,6 +188,7 @@ def run_set(
                 ("random", rng.sample(distinct, min(budget, len(distinct)))),
             ):
                 tally.add(method, budget, *eraser(model, fields, tokens, label, words))
+        _bound(tally, model, fields, tokens, label)
         cust = decision.customer
         tally.reasons.append(len(cust.reason_details))
         tally.fragments += [
@@ -208,6 +212,21 @@ def run_set(
     tally.search_s = _search_seconds(decider, tickets)
     _log(f"{name}: {len(tickets)} tickets done")
     return tally
+
+
+def _bound(
+    tally: Tally, model: LinearModel, fields: dict[str, object], tokens: list[str], label: int
+) -> None:
+    if tally.bound is None:
+        return
+    got = wording_bound.best(
+        lambda texts: _probabilities(model, fields, texts), tokens, label, BUDGETS
+    )
+    if got is None:
+        tally.bound = None  # one ticket too long: a bound over some tickets compares badly
+        return
+    for budget, pair in got.items():
+        tally.bound.setdefault(budget, []).append(pair)
 
 
 def _search_seconds(decider: Decider, tickets: list[TicketIn]) -> float:
@@ -351,8 +370,39 @@ def report(results: dict[str, Tally], sizes: Sizes) -> str:
             "",
             facts_table,
             "",
+            *_bound_report(results),
         ]
     )
+
+
+def _bound_report(results: dict[str, Tally]) -> list[str]:
+    """Whether the issue's parity with LIME is reachable under the quoting rules."""
+    rows = []
+    for name, t in results.items():
+        if not t.bound:
+            continue
+        for budget in BUDGETS:
+            comp = statistics.mean(c for c, _ in t.bound[budget])
+            cs = statistics.mean(x for _, x in t.bound[budget])
+            lime_c = statistics.mean(t.comp["LIME"][budget])
+            lime_cs = lime_c - statistics.mean(t.suff["LIME"][budget])
+            reachable = comp >= lime_c - 0.01 and cs >= lime_cs
+            row = [name, str(budget), f"{comp:.3f}", f"{lime_c:.3f}", f"{cs:.3f}"]
+            rows.append([*row, f"{lime_cs:.3f}", "yes" if reachable else "**no**"])
+    if not rows:
+        return []
+    head = ["data", "words", "best allowed comp", "LIME comp", "best allowed c-s", "LIME c-s"]
+    return [
+        "The best any reason set the rules allow could reach (`bench/wording_bound.py`: "
+        "every set of at most that many distinct words whose function words sit inside a "
+        "phrase, each scored afresh; best comprehensiveness and best c-s taken separately, "
+        "so no search can do better), against LIME in the same run. Computed where every "
+        "ticket has at most "
+        f"{wording_bound.MAX_TYPES} distinct words.",
+        "",
+        table([*head, "parity reachable"], rows),
+        "",
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
