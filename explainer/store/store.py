@@ -24,7 +24,7 @@ from explainer.store import (
 )
 from explainer.store.customer_links import LinkState
 from explainer.store.customer_page import DecisionCache, PageState
-from explainer.store.engine import make_engine, migrate, probe_write, scrub, writing
+from explainer.store.engine import make_engine, migrate, probe_write, reading, scrub, writing
 from explainer.store.key_ring import ApiKeys
 from explainer.store.ledger.ledger import Ledger
 from explainer.store.ledger.log import Recorder
@@ -173,7 +173,7 @@ class Store:
 
     def customer_view(self, decision_id: str, generation: int = 0) -> PageState | None:
         """The customer page's decision, reviews and feedback (``customer_page``)."""
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return customer_page.customer_view(conn, self.pages, decision_id, generation)
 
     def record_accesses(self, decision_ids: Iterable[str], viewer: str, role: str) -> None:

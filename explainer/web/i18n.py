@@ -17,7 +17,7 @@ from io import BytesIO
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 from flask_babel import Babel, Domain, get_locale
 
 from explainer.wording.words import SHIPPED, pick
@@ -27,6 +27,7 @@ __all__ = [
     "browser_language",
     "catalogue_path",
     "compiled",
+    "gettext",
     "init_app",
     "request_language",
 ]
@@ -56,6 +57,9 @@ def compiled() -> dict[str, Translations]:
     return out
 
 
+_NONE = NullTranslations()
+
+
 class _Compiled(Domain):  # type: ignore[misc]
     """A message domain whose catalogues were compiled in memory at start-up."""
 
@@ -64,7 +68,35 @@ class _Compiled(Domain):  # type: ignore[misc]
         self.catalogues = catalogues
 
     def get_translations(self) -> Translations | NullTranslations:
-        return self.catalogues.get(str(get_locale()), NullTranslations())
+        return self.catalogues.get(str(get_locale()), _NONE)
+
+
+def _catalogue() -> Translations | NullTranslations:
+    """This request's catalogue, looked up once per request and language.
+
+    A page calls gettext some forty times; Flask-Babel resolves its context, domain and
+    locale on every call, which cost about a third of the why page's time. The page's
+    language may still be chosen during the request (``g.page_language``), so the
+    remembered catalogue is keyed by it.
+    """
+    chosen = g.get("page_language")
+    known = g.get("_catalogue")
+    if known is not None and known[0] == chosen:
+        return known[1]  # type: ignore[no-any-return]
+    catalogues = current_app.extensions["babel"].instance.domain_instance.catalogues
+    found = catalogues.get(request_language(), _NONE)
+    g._catalogue = (chosen, found)
+    return found  # type: ignore[no-any-return]
+
+
+def gettext(message: str, **variables: object) -> str:
+    """``message`` in the request's language, ``%(name)s`` filled from ``variables``."""
+    text = str(_catalogue().ugettext(message))
+    return text % variables if variables else text
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    return str(_catalogue().ungettext(singular, plural, n))
 
 
 def browser_language() -> str:
@@ -95,4 +127,8 @@ def init_app(app: Flask) -> None:
     # Flask-Babel reads its default domain from this cached property: ours serves the
     # catalogues compiled above instead of .mo files on disk.
     babel.__dict__["domain_instance"] = _Compiled(compiled())
+    # The templates' gettext: the same catalogues, looked up once per request.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        lambda s: _catalogue().ugettext(s), _ngettext, newstyle=True
+    )
     app.jinja_env.globals["page_language"] = lambda: str(get_locale() or "en")

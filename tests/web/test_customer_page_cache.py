@@ -1,4 +1,4 @@
-"""The why page's decision cache can never outrun an erasure, in any worker.
+"""The why page's caches (the decision, the rendered page) never outrun an erasure.
 
 Two applications over one database stand for two gunicorn workers: one shows a page
 (and caches the decision), the other erases the customer or purges old payloads; the
@@ -7,12 +7,14 @@ first must never show the personal text again, from its very next request on.
 
 from __future__ import annotations
 
+import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from customer_helpers import csrf_of
 from flask import Flask
 from web_helpers import Keys, app_config, ticket
 
@@ -20,6 +22,7 @@ from explainer.explain.decide import Decider
 from explainer.schemas import TicketIn
 from explainer.store.customer_page import DecisionCache
 from explainer.web.app import build_app
+from explainer.web.customer.page_cache import CSRF_MARK, NONCE_MARK, PageCache
 
 SECRET = "Zanzibar"  # a distinctive word of the ticket that must go with its payload
 
@@ -85,3 +88,48 @@ def test_entries_expire_and_the_cache_stays_bounded(decider: Decider) -> None:
     assert cache.get("dec_4", True) is None  # expired, and swept
     cache.put("dec_9", True, made)
     assert cache.get("dec_9", False) is None and cache.get("dec_9", True) is None
+
+
+def _nonce(html: str) -> str:
+    found = re.search(r'<style nonce="([^"]+)"', html)
+    assert found is not None
+    return found.group(1)
+
+
+def test_a_kept_page_gets_this_requests_nonce_and_form_token(app: Flask, keys: Keys) -> None:
+    _, path = _decide(app, keys, "C-kept")
+    client = app.test_client()
+    first, second = client.get(path), client.get(path)  # rendered, then kept
+    pages = app.extensions["explainer.pages"]
+    assert isinstance(pages, PageCache) and len(pages._items) == 1
+    bodies = [r.get_data(as_text=True) for r in (first, second)]
+    nonces = [_nonce(b) for b in bodies]
+    assert nonces[0] != nonces[1]
+    for answer, body, nonce in zip((first, second), bodies, nonces, strict=True):
+        assert f"'nonce-{nonce}'" in answer.headers["Content-Security-Policy"]
+        assert NONCE_MARK not in body and CSRF_MARK not in body
+    # The kept page's form token posts: the review request lands and changes the page.
+    posted = client.post(path + "/review", data={"csrf_token": csrf_of(bodies[1])})
+    assert posted.status_code == 303
+    after = client.get(path).get_data(as_text=True)
+    assert after != bodies[1].replace(nonces[1], nonces[0]) and "pending" in after.lower()
+
+
+def test_kept_pages_expire_and_a_gone_payload_drops_the_personal_copy() -> None:
+    pages = PageCache(size=2, ttl=0.05)
+    made: list[str] = []
+
+    def render(text: str) -> Callable[[], str]:
+        return lambda: made.append(text) or f"{text} {NONCE_MARK} {CSRF_MARK}"
+
+    assert pages.page(("t1", True, "en"), render("Zanzibar"), "N", "C") == "Zanzibar N C"
+    assert pages.page(("t1", True, "en"), render("Zanzibar"), "M", "D") == "Zanzibar M D"
+    assert made == ["Zanzibar"]  # the second came from the cache
+    assert pages.page(("t1", False, "en"), render("erased"), "N", "C") == "erased N C"
+    assert all(not key[1] for key in pages._items)  # the held copy went with the payload
+    for i in range(3):
+        pages.page((f"t{i + 2}", True, "en"), render(f"p{i}"), "N", "C")
+    assert len(pages._items) == 2  # bounded, oldest out
+    time.sleep(0.06)
+    pages.page(("t9", True, "en"), render("new"), "N", "C")
+    assert list(pages._items) == [("t9", True, "en")]  # the rest expired

@@ -14,6 +14,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     g,
     jsonify,
     make_response,
@@ -23,7 +24,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext, refresh
+from flask_babel import refresh
 
 from explainer.service.customers import CustomerView
 from explainer.web import csrf
@@ -31,7 +32,9 @@ from explainer.web.context import service, settings
 from explainer.web.customer import widget
 from explainer.web.customer.forms import N_, ActionError, clean_comment, read_action
 from explainer.web.customer.page import page_view
-from explainer.web.i18n import browser_language
+from explainer.web.customer.page_cache import CSRF_MARK, NONCE_MARK, PageCache
+from explainer.web.i18n import browser_language, gettext
+from explainer.web.security import csp_nonce
 from explainer.wording.words import pick, words_for
 
 __all__ = ["bp", "live_view"]
@@ -138,7 +141,7 @@ def _wants_json() -> bool:
     return best == "application/json"
 
 
-def _page_view(token: str, view: CustomerView) -> dict[str, Any]:
+def _page_view(token: str, view: CustomerView, widget: bool = True) -> dict[str, Any]:
     actions = {
         "review": url_for("customer.review", token=token),
         "feedback": url_for("customer.feedback", token=token),
@@ -157,7 +160,7 @@ def _page_view(token: str, view: CustomerView) -> dict[str, Any]:
         words=words_for(lang),
         names=svc.names,
         _=gettext,
-    ) | {"ui": _widget_strings()}
+    ) | ({"ui": _widget_strings()} if widget else {})
 
 
 def _widget_strings() -> dict[str, str]:
@@ -186,10 +189,28 @@ def _widget_strings() -> dict[str, str]:
 
 
 def _page(token: str, view: CustomerView, error: str | None = None) -> str:
+    if error is not None:  # a refused form: rare, and it shows what was sent
+        return _render(token, view, csrf.token(view.decision_id), error)
+    pages: PageCache = current_app.extensions.setdefault("explainer.pages", PageCache())
+    state = (g.get("page_language"), repr(view.reviews), repr(view.feedback))
+    key = (token, not view.decision.erased, state)
+    nonce = csp_nonce()  # the one the response's header names
+
+    def render() -> str:
+        g.csp_nonce = NONCE_MARK
+        try:
+            return _render(token, view, CSRF_MARK, None)
+        finally:
+            g.csp_nonce = nonce
+
+    return pages.page(key, render, nonce, csrf.token(view.decision_id))
+
+
+def _render(token: str, view: CustomerView, form_token: str, error: str | None) -> str:
     return render_template(
         "customer/why.html",
-        view=_page_view(token, view),
-        csrf=csrf.token(view.decision_id),
+        view=_page_view(token, view, widget=False),
+        csrf=form_token,
         error=error,
     )
 
