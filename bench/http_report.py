@@ -184,6 +184,7 @@ def _miss_figures(f: dict[str, Any]) -> dict[str, str]:
         "decide_x": f"{decide / floor:.1f}",
         "budget12": f"{floor / 0.12:.1f} ms",
         "budget25": f"{floor / 0.25:.1f} ms",
+        "rest12": f"{max(0.0, floor / 0.12 - decide):.1f} ms",
     }
 
 
@@ -344,12 +345,18 @@ request over HTTP at 8 clients in the same run (2 workers / requests per second)
   next step is the one the receipts were designed for (`index: null` while pending,
   docs/log.md): the request commits its record and leaf
   hash without the log lock and a sequencer gives indices in batches, so PostgreSQL
-  writers stop queueing on one another and the index query leaves the request.
+  writers stop queueing on one another and the index query leaves the request. Measured
+  in process before building it: a PostgreSQL decision write waits on the server about
+  eleven times (pre-ping, BEGIN, the lock, five statements, COMMIT); taking the lock and
+  the index query out saved about 0.5 of 5.3 ms (`save_decision`, 300 decisions, median),
+  far from the cut 80 % of `/explain` needs, so it was not built yet: on this machine
+  every round trip shares the two cores with the server.
 - **Decisions against the floor.** Deciding alone (redaction, both models, exact
   attributions, the reasons' search and their check, the verified counterfactual)
   costs about {decide}, {decide_x} times the floor's whole request. 12 % of the floor
   leaves about {budget12} of worker time per request for everything and 25 % about
-  {budget25}, so reaching either needs deciding itself well under a millisecond. The
+  {budget25}: after deciding, 12 % leaves {rest12} for authenticating, storing and
+  answering, and 25 % is out of reach while deciding costs what it does. The
   reasons' search is about a third of deciding since it weighs what the quoted words
   carry on their own as well as what deleting them takes away (docs/explanations.md,
   section 5; bench.wording measures what that buys), each reason shown is checked by
@@ -362,13 +369,15 @@ request over HTTP at 8 clients in the same run (2 workers / requests per second)
   set the p99 of every route; it now takes about 1 ms.
 - **Why page against the floor.** One statement asks whether the decision exists, whether
   its payload is still held, and how many revocations, review requests, resolutions and
-  feedback it has; the decision itself comes from a per-worker cache keyed by *(id,
-  payload held)*, so an erasure in any worker is seen by the next request
-  (docs/store.md); reviews and feedback are read only when there are some. What is left
-  is the template, a signed form token and, on PostgreSQL, the one round trip. 40 % of
-  the floor means under a millisecond of worker time per page: the next step would be
-  caching the rendered page per decision state and filling in the per-request nonce and
-  form token.
+  feedback it has. The decision comes from a per-worker cache keyed by *(id, payload
+  held)* and the rendered page from one keyed by *(link, payload held, language, reviews,
+  feedback)*, with the CSP nonce and the form token filled in per request, so an erasure
+  in any worker is seen by the next request (docs/store.md). The templates' gettext looks
+  the catalogue up once per request: Flask-Babel resolved its context on each of some
+  forty calls, about a third of the page once the German catalogue came. On PostgreSQL the
+  state read runs outside a transaction (no BEGIN or ROLLBACK round trip); what is left
+  there is the connection's pre-ping and the one statement, two round trips to a server on
+  the same two cores.
 - **Memory.** Models are loaded once in the master and shared copy-on-write (preload);
   PSS is the fair per-worker share, RSS counts shared pages in every worker.
 {profiles}"""
