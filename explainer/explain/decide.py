@@ -278,8 +278,7 @@ class _Check:
         for i in range(len(old) - n + 1):
             if old[i : i + n] == phrase:
                 gone.update(range(i, i + n))
-        edited = " ".join(w for i, w in enumerate(old) if i not in gone)
-        return float(softmax(self.rerun.logits(edited))[self.label]) < self.p
+        return float(softmax(self.rerun.without(gone))[self.label]) < self.p
 
 
 def _ranked(groups: list[Group], picks: list[Pick]) -> list[Group]:

@@ -105,6 +105,22 @@ class Rerun:
         self._asked[key] = out
         return out
 
+    def without(self, gone: set[int]) -> NDArray[np.float64]:
+        """Class scores once the tokens at positions ``gone`` are deleted: what
+        :meth:`logits` gives for that edit's text, without reading the text again."""
+        kept = [i for i in range(len(self.old)) if i not in gone]
+        new = [self.old[i] for i in kept]
+        key = tuple(new)
+        if (known := self._asked.get(key)) is not None:
+            return known
+        if len(kept) == len(self.old):
+            out = np.asarray(self._fixed + self._scale() @ self._scores, dtype=np.float64)
+        else:
+            out = self._updated(new, kept)
+        out.setflags(write=False)
+        self._asked[key] = out
+        return out
+
     def _scale(self) -> NDArray[np.float64]:
         return np.where(self._alive > 0, 1.0 / np.sqrt(np.maximum(self._squares, 1e-300)), 0.0)
 
