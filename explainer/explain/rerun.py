@@ -90,30 +90,22 @@ class Rerun:
         ask for the same edit. The array returned is read-only.
         """
         new = words(text)
-        key = tuple(new)
-        if (known := self._asked.get(key)) is not None:
-            return known
-        kept = kept_positions(self.old, new)
-        if kept is None:  # not a deletion of whole tokens
-            cols, vals = self.model.featurizer.vector(new)
-            out = np.asarray(self._fixed + vals @ self.model.coef_t[cols], dtype=np.float64)
-        elif len(kept) == len(self.old):  # nothing deleted: the row's own scores
-            out = np.asarray(self._fixed + self._scale() @ self._scores, dtype=np.float64)
-        else:
-            out = self._updated(new, kept)
-        out.setflags(write=False)
-        self._asked[key] = out
-        return out
+        return self._scores_of(new, kept_positions(self.old, new))
 
     def without(self, gone: set[int]) -> NDArray[np.float64]:
         """Class scores once the tokens at positions ``gone`` are deleted: what
         :meth:`logits` gives for that edit's text, without reading the text again."""
         kept = [i for i in range(len(self.old)) if i not in gone]
-        new = [self.old[i] for i in kept]
+        return self._scores_of([self.old[i] for i in kept], kept)
+
+    def _scores_of(self, new: list[str], kept: list[int] | None) -> NDArray[np.float64]:
         key = tuple(new)
         if (known := self._asked.get(key)) is not None:
             return known
-        if len(kept) == len(self.old):
+        if kept is None:  # not a deletion of whole tokens
+            cols, vals = self.model.featurizer.vector(new)
+            out = np.asarray(self._fixed + vals @ self.model.coef_t[cols], dtype=np.float64)
+        elif len(kept) == len(self.old):  # nothing deleted: the row's own scores
             out = np.asarray(self._fixed + self._scale() @ self._scores, dtype=np.float64)
         else:
             out = self._updated(new, kept)
