@@ -125,8 +125,9 @@ def test_kept_pages_expire_and_a_gone_payload_drops_the_personal_copy() -> None:
     assert pages.page(("t1", True, "en"), render("Zanzibar"), "N", "C") == "Zanzibar N C"
     assert pages.page(("t1", True, "en"), render("Zanzibar"), "M", "D") == "Zanzibar M D"
     assert made == ["Zanzibar"]  # the second came from the cache
+    assert pages.page(("t1", True, "other link"), render("Zanzibar"), "N", "C")
     assert pages.page(("t1", False, "en"), render("erased"), "N", "C") == "erased N C"
-    assert all(not key[1] for key in pages._items)  # the held copy went with the payload
+    assert all(not key[1] for key in pages._items)  # held copies went, under every link
     for i in range(3):
         pages.page((f"t{i + 2}", True, "en"), render(f"p{i}"), "N", "C")
     assert len(pages._items) == 2  # bounded, oldest out

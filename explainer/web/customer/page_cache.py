@@ -1,14 +1,15 @@
 """Rendered why pages, kept per worker and keyed by everything they show.
 
 Rendering the template is most of a why page's time, and a page changes only when its
-decision's state does. The key is the link token (so the decision and its link
-generation), whether the personal payload is still held, the page's language and the
-review requests and feedback as read this request: the state is read from the database
-on every request, so an erasure, purge, review or answer in any worker changes the key
-at the next request. The two per-request values are filled in on the way out: the CSP
+decision's state does. The key is the decision, whether its personal payload is still
+held, the link token (the page's forms post to it), the page's language and the review
+requests and feedback as read this request: the state is read from the database on
+every request, so an erasure, purge, review or answer in any worker changes the key at
+the next request. The two per-request values are filled in on the way out: the CSP
 nonce and the form token are rendered as random markers and replaced. As with the
 decision cache, entries expire after a minute and a page whose payload is gone drops
-its personal copies, so that erased text does not linger in a busy worker's memory.
+its personal copies (under any link), so that erased text does not linger in a busy
+worker's memory.
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ class PageCache:
     def __init__(self, size: int = 512, ttl: float = 60.0) -> None:
         self._size, self._ttl = size, ttl
         self._items: OrderedDict[Hashable, tuple[float, str]] = OrderedDict()
-        self._held: dict[str, set[Hashable]] = {}  # token -> keys of pages with personal text
+        # Decision id -> keys of its pages with personal text (whichever link showed them).
+        self._held: dict[str, set[Hashable]] = {}
         self._lock = threading.Lock()
 
     def page(
@@ -45,13 +47,13 @@ class PageCache:
         nonce: str,
         csrf: str,
     ) -> str:
-        """The page for ``key`` = *(token, held, rest)* with this request's nonce and token;
-        ``render`` makes it (with the markers) when it is not kept."""
-        token, held, _ = key
+        """The page for ``key`` = *(decision id, held, rest)* with this request's nonce and
+        form token; ``render`` makes it (with the markers) when it is not kept."""
+        decision_id, held, _ = key
         with self._lock:
             self._sweep()
             if not held:
-                for gone in self._held.pop(token, set()):
+                for gone in self._held.pop(decision_id, set()):
                     self._items.pop(gone, None)
             found = self._items.get(key)
         if found is None:
@@ -60,7 +62,7 @@ class PageCache:
                 self._items.pop(key, None)  # made again by a racing request: now the newest
                 self._items[key] = (time.monotonic(), html)
                 if held:
-                    self._held.setdefault(token, set()).add(key)
+                    self._held.setdefault(decision_id, set()).add(key)
                 while len(self._items) > self._size:
                     self._forget(next(iter(self._items)))
         else:
@@ -69,12 +71,12 @@ class PageCache:
 
     def _forget(self, key: Hashable) -> None:
         self._items.pop(key, None)
-        token = key[0] if isinstance(key, tuple) else None
-        keys = self._held.get(str(token))
+        decision_id = str(key[0]) if isinstance(key, tuple) else ""
+        keys = self._held.get(decision_id)
         if keys is not None:
             keys.discard(key)
             if not keys:
-                del self._held[str(token)]
+                del self._held[decision_id]
 
     def _sweep(self) -> None:
         oldest = time.monotonic() - self._ttl
