@@ -40,7 +40,11 @@ class Outcome:
 
     def true_reasons(self) -> list[Group]:
         """The ranked candidates whose sentence holds, in the search's order."""
-        return [g for g in self.ranked if self.holds is None or self.holds(g)]
+        return [g for g in self.ranked if self.says_truly(g)]
+
+    def says_truly(self, g: Group) -> bool:
+        """Whether the reason sentence about ``g`` is true of the model (unchecked: yes)."""
+        return self.holds is None or self.holds(g)
 
 
 def reasons(outcomes: Sequence[Outcome]) -> list[tuple[Outcome, Group]]:
@@ -58,7 +62,7 @@ def reasons(outcomes: Sequence[Outcome]) -> list[tuple[Outcome, Group]]:
             for rank, g in enumerate(o.ranked):
                 if mine >= take or len(picked) >= MAX_REASONS:
                     break
-                if (o.model, g.feature) not in seen and (o.holds is None or o.holds(g)):
+                if (o.model, g.feature) not in seen and o.says_truly(g):
                     seen.add((o.model, g.feature))
                     picked.append((rank, m, o, g))
                     mine += 1
