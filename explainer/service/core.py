@@ -104,11 +104,10 @@ class Service:
 
     def label_info(self, model: str, label: str, lang: str = "en") -> dict[str, str]:
         """How a label of a model in service is shown (display, queue, response time)."""
-        served = self.decider.models.get(model)
-        info = served.labels.get(label) if served is not None else None
-        if info is None:  # a label no model in service knows (an older version's)
+        named = self.decider.names.label(model, label, lang)
+        if named is None:  # a label no model in service knows (an older version's)
             return {"display": label.replace("_", " ").capitalize()}
-        return info.local(lang).as_dict()
+        return dict(named)
 
     @property
     def names(self) -> Names:
