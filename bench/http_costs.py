@@ -23,7 +23,7 @@ from bench.http_setup import api_key
 from explainer.privacy import personal
 from explainer.schemas import TicketIn
 from explainer.store.ledger.log import compact
-from explainer.web.api.body import _parse_json
+from explainer.web.api.body import parse_json
 from explainer.web.app import build_app
 
 __all__ = ["STAGES", "costs"]
@@ -76,7 +76,7 @@ def costs(config: dict[str, Any], bodies: list[dict[str, Any]], n: int) -> dict[
         writes.append((start, committing[-1], time.perf_counter()))
 
     out = {
-        "parse": _median_ms(lambda i: _parse_json(raws[i]), n),
+        "parse": _median_ms(lambda i: parse_json(raws[i]), n),
         "authenticate": _median_ms(lambda _i: svc.authenticate(key), n),
         "validate": _median_ms(lambda i: TicketIn.model_validate(bodies[i]), n),
         "decide": _median_ms(lambda i: svc.decider.decide(tickets[i]), n),

@@ -9,7 +9,7 @@ from typing import Any, NoReturn
 from flask import request
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
-__all__ = ["IDEMPOTENCY_KEY", "is_json", "read_json"]
+__all__ = ["IDEMPOTENCY_KEY", "is_json", "parse_json", "read_json"]
 
 # Printable ASCII without spaces, at most 200 characters (the store's column width).
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")
@@ -19,7 +19,7 @@ def read_json(what: str = "the body") -> Any:
     """The request's JSON body: 415 unless JSON, 400 unless valid UTF-8 JSON."""
     if not is_json(request.mimetype):
         raise UnsupportedMediaType(f"send {what} as 'Content-Type: application/json'")
-    return _parse_json(request.get_data(cache=False))
+    return parse_json(request.get_data(cache=False))
 
 
 def is_json(mimetype: str) -> bool:
@@ -29,7 +29,8 @@ def is_json(mimetype: str) -> bool:
     )
 
 
-def _parse_json(raw: bytes) -> Any:
+def parse_json(raw: bytes) -> Any:
+    """UTF-8 JSON with unique keys and no NaN or Infinity; BadRequest (400) otherwise."""
     # Decoded here, strictly: json.loads(bytes) would also take UTF-16 and UTF-32.
     try:
         text = raw.decode("utf-8")
