@@ -110,6 +110,12 @@ class Service:
         return dict(named)
 
     @property
+    def serving(self) -> tuple[tuple[str, str], ...]:
+        """The model versions in service, as (name, version): what names on pages come
+        from, so a kept page is kept per these."""
+        return tuple((name, m.version) for name, m in self.decider.models.items())
+
+    @property
     def names(self) -> Names:
         """Label and topic names in a language, for wording a stored decision again."""
         return self.decider.names

@@ -43,11 +43,18 @@ def test_newly_current_versions_serve_without_a_restart(
     watcher = ModelWatcher(service, 3600)
     watcher.run_once()
     assert service.decider.models["intent"].version == before  # nothing changed
+    client = served.test_client()
+    shown = client.post("/api/v1/decisions", json=ticket(), headers=headers).get_json()
+    why = "/why/" + shown["links"]["why"].rsplit("/why/", 1)[1]
+    assert client.get(why).status_code == 200  # rendered and kept
 
     after = _new_intent_version(tmp_path / "models")  # makes it current, as promote does
     assert after != before
     watcher.run_once()
     assert service.decider.models["intent"].version == after
+    # Label names on the page come from the models in service: the kept page is not reused.
+    assert client.get(why).status_code == 200
+    assert len(served.extensions["explainer.pages"]._items) == 2
     assert service.cards["intent"]["version"] == after
     made = served.test_client().post("/api/v1/decisions", json=ticket(), headers=headers)
     assert made.status_code == 201

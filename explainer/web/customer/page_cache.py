@@ -2,8 +2,9 @@
 
 Rendering the template is most of a why page's time, and a page changes only when its
 decision's state does. The key is the decision, whether its personal payload is still
-held, the link token (the page's forms post to it), the page's language and the review
-requests and feedback as read this request: the state is read from the database on
+held, the link token (the page's forms post to it), the page's language, the review
+requests and feedback as read this request and the model versions in service (label
+names come from them): the state is read from the database on
 every request, so an erasure, purge, review or answer in any worker changes the key at
 the next request. The two per-request values are filled in on the way out: the CSP
 nonce and the form token are rendered as random markers and replaced. As with the

@@ -192,7 +192,13 @@ def _page(token: str, view: CustomerView, error: str | None = None) -> str:
     if error is not None:  # a refused form: rare, and it shows what was sent
         return _render(token, view, csrf.token(view.decision_id), error)
     pages: PageCache = current_app.extensions.setdefault("explainer.pages", PageCache())
-    state = (token, g.get("page_language"), repr(view.reviews), repr(view.feedback))
+    state = (
+        token,
+        g.get("page_language"),
+        repr(view.reviews),
+        repr(view.feedback),
+        service().serving,  # label names come from the models in service
+    )
     key = (view.decision_id, not view.decision.erased, state)
     nonce = csp_nonce()  # the one the response's header names
 
