@@ -17,7 +17,7 @@ from io import BytesIO
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel, Domain, get_locale
 
 from explainer.wording.words import SHIPPED, pick
@@ -79,6 +79,8 @@ def _catalogue() -> Translations | NullTranslations:
     language may still be chosen during the request (``g.page_language``), so the
     remembered catalogue is keyed by it.
     """
+    if not has_request_context():
+        return _NONE  # a template rendered outside a request reads as English
     chosen = g.get("page_language")
     known = g.get("_catalogue")
     if known is not None and known[0] == chosen:

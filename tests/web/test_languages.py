@@ -189,3 +189,13 @@ def test_a_dead_link_answers_in_the_browser_language(lapp: Flask) -> None:
     assert _lang(text) == "de" and "Dieser Link funktioniert nicht" in text
     english = client.get("/why/not-a-token", headers={"Accept-Language": "fr"})
     assert "This link does not work" in english.get_data(as_text=True)
+
+
+def test_templates_translate_per_request_and_read_english_outside_one(lapp: Flask) -> None:
+    close = lapp.jinja_env.from_string("{{ _('Close') }}")
+    with lapp.test_request_context("/why/x", headers={"Accept-Language": "de-CH, en;q=0.5"}):
+        assert close.render() == "Schließen"
+    with lapp.test_request_context("/why/x", headers={"Accept-Language": "en"}):
+        assert close.render() == "Close"
+    with lapp.app_context():  # no request: nothing to choose a language from
+        assert close.render() == "Close"
