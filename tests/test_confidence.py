@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from explainer.explain.decide import Decider
+from explainer.model.confidence import TopLabelMap
 from explainer.model.linear import LinearModel
 from explainer.schemas import TicketIn
 from explainer.training import corpus
@@ -61,3 +62,16 @@ def test_a_card_without_a_map_shows_the_probability(decider: Decider) -> None:
     card = {**model.card, "calibration": {"temperature": model.temperature}}
     plain = dataclasses.replace(model, card=card)
     assert plain.confidence_map is None and plain.confidence(0.734) == 0.734
+
+
+def test_a_saturated_model_still_gets_a_map_that_loads() -> None:
+    # Top probabilities a few ulps below 1 make group means closer than isotonic
+    # regression's merging distance; the map must not end in NaN past the merged point.
+    rng = np.random.default_rng(1)
+    low = rng.uniform(0.3, 0.99, 600)
+    high = 1.0 - rng.integers(1, 4, 300) * np.finfo(float).eps / 2
+    top = np.concatenate([low, high])
+    fitted = fit_top_label_map(top, rng.random(len(top)) < top)
+    card = {"calibration": {"top_label_map": {"x": fitted.x.tolist(), "y": fitted.y.tolist()}}}
+    loaded = TopLabelMap.from_card(card)
+    assert loaded is not None and np.isfinite(loaded.y).all() and loaded.y[-1] > 0.9

@@ -118,7 +118,11 @@ def fit_top_label_map(
     if len(groups) < 2:  # too few tickets for a shape: the one level over the whole range
         level = float(y[0]) if len(y) else 1.0
         return TopLabelMap(np.array([0.0, 1.0]), np.array([level, level]))
-    fitted = IsotonicRegression(y_min=0.0, y_max=1.0).fit(x, y, sample_weight=weights)
+    # "clip": isotonic regression merges points closer than 1e-15, so a saturated model's
+    # last groups (top probabilities a few ulps below 1) fall past its merged maximum,
+    # where the default answers NaN and the map would fail to load.
+    fitted = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
+    fitted.fit(x, y, sample_weight=weights)
     smooth = np.maximum.accumulate(np.asarray(fitted.predict(x), dtype=np.float64))
     return TopLabelMap(_rounded(x), _rounded(smooth))
 
