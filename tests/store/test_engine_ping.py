@@ -1,0 +1,81 @@
+"""A server connection is pinged before use only after it sat idle in the pool.
+
+Both paths end in service: a connection that died while idle is replaced before the
+request sees it, and one that died within the ping-free second fails one statement
+with StorageUnavailable (503), after which the pool connects afresh.
+"""
+
+from __future__ import annotations
+
+import pytest
+from postgres_helpers import reachable_postgres_url
+from sqlalchemy import Engine, create_engine, text
+
+from explainer.errors import StorageUnavailable
+from explainer.store import engine as engines
+
+
+def _backend_pid(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(text("SELECT pg_backend_pid()")).scalar_one())
+
+
+def _terminate(url: str, pid: int) -> None:
+    admin = create_engine(url)
+    try:
+        with admin.connect() as conn:
+            assert conn.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid}).scalar()
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture
+def pg_url() -> str:
+    return reachable_postgres_url()
+
+
+def test_a_busy_connection_is_used_without_a_ping(pg_url: str) -> None:
+    engine = engines.make_engine(pg_url)
+    try:
+        _backend_pid(engine)  # opened (and pinged) once
+        calls = {"n": 0}
+        real = engine.dialect.do_ping
+
+        def ping(dbapi_connection: object) -> bool:
+            calls["n"] += 1
+            return bool(real(dbapi_connection))
+
+        engine.dialect.do_ping = ping  # type: ignore[method-assign]
+        for _ in range(5):
+            _backend_pid(engine)
+        assert calls["n"] == 0
+    finally:
+        engine.dispose()
+
+
+def test_a_connection_that_died_while_idle_is_replaced_unseen(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engines, "PING_AFTER_IDLE", 0.0)  # every checkout counts as idle
+    engine = engines.make_engine(pg_url)
+    try:
+        first = _backend_pid(engine)
+        _terminate(pg_url, first)
+        assert _backend_pid(engine) != first  # no error reached the caller
+    finally:
+        engine.dispose()
+
+
+def test_a_connection_that_died_while_busy_fails_once_then_serves(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engines, "PING_AFTER_IDLE", 3600.0)  # never pinged once pooled
+    engine = engines.make_engine(pg_url)
+    try:
+        first = _backend_pid(engine)
+        _terminate(pg_url, first)
+        with pytest.raises(StorageUnavailable):
+            _backend_pid(engine)
+        assert _backend_pid(engine) != first
+    finally:
+        engine.dispose()
