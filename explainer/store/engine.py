@@ -64,6 +64,7 @@ _UNAVAILABLE = (
 _CONNECTION_STILL_GOOD = ("database is locked", "lock timeout")
 
 _WRITE = "explainer_write"
+_AUTOCOMMIT = "explainer_autocommit"
 _LOCK_WAIT = "explainer_lock_timeout"
 _PG_LOCK = 0x45584C4F47  # "EXLOG": one advisory lock serialises log appends
 _PG_TAKE_LOCK = text(
@@ -179,9 +180,11 @@ def _sqlite_connect(lock_timeout: float) -> Any:
 
 
 def _sqlite_begin(conn: Connection) -> None:
+    options = conn.get_execution_options()
+    if options.get(_AUTOCOMMIT):
+        return  # each statement its own read transaction (see ``reading``)
     # A writer takes the write lock up front, so its reads see the latest log head.
-    immediate = conn.get_execution_options().get(_WRITE)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get(_WRITE) else "BEGIN")
 
 
 @contextmanager
@@ -190,12 +193,16 @@ def reading(engine: Engine) -> Iterator[Connection]:
 
     On PostgreSQL a transaction costs two round trips (BEGIN, and the ROLLBACK when the
     connection goes back to the pool) around what may be a one-statement read; a page
-    that reads one state row pays for three instead of one. SQLite's transactions cost
-    nothing of the kind, and switching its isolation level back costs a PRAGMA.
+    that reads one state row pays for three instead of one. On SQLite the explicit BEGIN
+    is a statement of its own (switching the isolation level instead costs a PRAGMA each
+    way), so it is left out: the driver runs in autocommit, and each SELECT reads in its
+    own implicit transaction.
     """
     with engine.connect() as conn:
         if engine.dialect.name == "postgresql":
             conn.execution_options(isolation_level="AUTOCOMMIT")
+        else:
+            conn.execution_options(**{_AUTOCOMMIT: True})
         yield conn
 
 

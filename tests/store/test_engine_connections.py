@@ -1,11 +1,15 @@
-"""A server connection is pinged before use only after it sat idle in the pool.
+"""What a pooled connection costs before its first statement, and what that risks.
 
-Both paths end in service: a connection that died while idle is replaced before the
-request sees it, and one that died within the ping-free second fails one statement
-with StorageUnavailable (503), after which the pool connects afresh.
+A server connection is pinged before use only after it sat idle in the pool. Both paths
+end in service: a connection that died while idle is replaced before the request sees
+it, and one that died within the ping-free second fails one statement with
+StorageUnavailable (503), after which the pool connects afresh. A reading connection
+opens no transaction on either database.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from postgres_helpers import reachable_postgres_url
@@ -77,5 +81,22 @@ def test_a_connection_that_died_while_busy_fails_once_then_serves(
         with pytest.raises(StorageUnavailable):
             _backend_pid(engine)
         assert _backend_pid(engine) != first
+    finally:
+        engine.dispose()
+
+
+def test_a_sqlite_reading_connection_holds_no_transaction(tmp_path: Path) -> None:
+    engine = engines.make_engine(f"sqlite:///{tmp_path / 'read.db'}")
+    try:
+        with engines.writing(engine) as conn:
+            conn.execute(text("CREATE TABLE t (x INTEGER)"))
+            conn.execute(text("INSERT INTO t VALUES (1)"))
+        with engines.reading(engine) as conn:
+            assert conn.execute(text("SELECT x FROM t")).scalar_one() == 1
+            # Autocommit: no BEGIN was sent, so nothing pins a snapshot between reads.
+            assert not conn.connection.driver_connection.in_transaction
+            with engines.writing(engine) as writer:
+                writer.execute(text("UPDATE t SET x = 2"))
+            assert conn.execute(text("SELECT x FROM t")).scalar_one() == 2
     finally:
         engine.dispose()
