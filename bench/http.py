@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -88,17 +88,24 @@ def _warm(targets: dict[str, Target]) -> None:
 
 
 def _cells(
-    targets: dict[str, Target], sizes: Sizes, work: Path, served: dict[str, int]
+    targets: dict[str, tuple[Target, Server]], sizes: Sizes, work: Path, served: dict[str, int]
 ) -> dict[str, list[Cell]]:
     rows: dict[str, list[Cell]] = {name: [] for name in targets}
     for clients in sizes.clients:
-        for name, target in targets.items():
+        for name, (target, server) in targets.items():
+            # The workers' own CPU per request says whether a route is CPU-bound (then
+            # only less work helps) or waits (then overlapping the waits would).
+            workers = server.workers()
+            before = http_server.cpu_seconds(workers)
             cell = http_load.run_cell(target, clients, sizes.seconds, work)
+            used = http_server.cpu_seconds(workers) - before
+            cell = replace(cell, cpu_ms=1e3 * used / cell.requests if cell.requests else None)
             rows[name].append(cell)
             served[name] = served.get(name, 0) + cell.requests
             _log(
                 f"{name} x{clients}: {cell.rps:,.0f} req/s p50 {cell.p50_ms:.1f} ms "
-                f"p99 {cell.p99_ms:.1f} ms errors {cell.errors}"
+                f"p99 {cell.p99_ms:.1f} ms errors {cell.errors} worker CPU "
+                f"{cell.cpu_ms or 0:.2f} ms/request"
             )
     return rows
 
@@ -127,18 +134,18 @@ def _block(
         loaded = _memory(ours)
         bodies = work / "bodies.jsonl"
         targets = {
-            FLOOR: Target(floor.url + "/floor", "POST", bodies),
-            PIPELINE: Target(pipeline.url + "/decide", "POST", bodies),
-            DECISIONS: Target(ours.url + "/api/v1/decisions", "POST", bodies, key),
-            EXPLAIN: Target(ours.url + "/api/v1/explain", "POST", bodies, key),
+            FLOOR: (Target(floor.url + "/floor", "POST", bodies), floor),
+            PIPELINE: (Target(pipeline.url + "/decide", "POST", bodies), pipeline),
+            DECISIONS: (Target(ours.url + "/api/v1/decisions", "POST", bodies, key), ours),
+            EXPLAIN: (Target(ours.url + "/api/v1/explain", "POST", bodies, key), ours),
         }
-        _warm(targets)
+        _warm({name: target for name, (target, _) in targets.items()})
         served: dict[str, int] = {}
         rows = _cells(targets, sizes, work, served)
         why = work / f"why-{kind}.txt"
         created = http_setup.why_paths(ours.url, key, tickets[: sizes.why_tokens], why)
-        why_target = {WHY: Target(ours.url, "GET", why)}
-        _warm(why_target)
+        why_target = {WHY: (Target(ours.url, "GET", why), ours)}
+        _warm({WHY: why_target[WHY][0]})
         rows.update(_cells(why_target, sizes, work, served))
         total = created + sum(served.get(n, 0) for n in (DECISIONS, EXPLAIN, WHY))
         if total < sizes.memory_requests:

@@ -73,6 +73,7 @@ class Cell:
     errors: int
     p50_ms: float
     p99_ms: float
+    cpu_ms: float | None = None  # the server's workers' CPU per request, when measured
 
     @property
     def rps(self) -> float:

@@ -14,7 +14,18 @@ from bench.http_load import Cell
 
 __all__ = ["errors", "markdown", "table", "verdicts"]
 
-HEAD = ["endpoint", "db", "clients", "req/s", "p50 ms", "p99 ms", "errors", "x floor", "x pipeline"]
+HEAD = [
+    "endpoint",
+    "db",
+    "clients",
+    "req/s",
+    "p50 ms",
+    "p99 ms",
+    "errors",
+    "worker CPU ms",
+    "x floor",
+    "x pipeline",
+]
 P99_MS = 50.0
 WORKER_MIB = 300.0
 
@@ -46,6 +57,7 @@ def _rows(f: dict[str, Any]) -> list[list[str]]:
                         f"{c.p50_ms:.1f}",
                         f"{c.p99_ms:.1f}",
                         str(c.errors),
+                        "-" if c.cpu_ms is None else f"{c.cpu_ms:.2f}",
                         f"{100 * c.rps / floor:.0f} %" if floor else "-",
                         f"{100 * c.rps / pipe:.0f} %" if pipe and name not in (FLOOR, WHY) else "-",
                     ]
@@ -174,6 +186,17 @@ def _miss_figures(f: dict[str, Any]) -> dict[str, str]:
     def mean(values: list[float]) -> float:
         return sum(values) / len(values) if values else float("nan")
 
+    cpu: dict[str, tuple[float, float, float]] = {}
+    for b in _blocks(f):
+        dec, exp = b["rows"][DECISIONS][i], b["rows"][EXPLAIN][i]
+        if dec.cpu_ms is not None and exp.cpu_ms is not None:
+            wall = _per_request_ms(b, DECISIONS, i, f["workers"])
+            cpu[b["db"]] = (dec.cpu_ms, exp.cpu_ms, wall)
+
+    def each_cpu(pick: Any) -> str:
+        parts = [f"{pick(*v):.2f} ms on {db}" for db, v in cpu.items()]
+        return ", ".join(parts) if parts else "(not measured)"
+
     decide = mean([v[2] for v in found.values()])
     floor = mean([v[3] for v in found.values()])
     return {
@@ -185,6 +208,11 @@ def _miss_figures(f: dict[str, Any]) -> dict[str, str]:
         "budget12": f"{floor / 0.12:.1f} ms",
         "budget25": f"{floor / 0.25:.1f} ms",
         "rest12": f"{max(0.0, floor / 0.12 - decide):.1f} ms",
+        "dec_cpu": each_cpu(lambda d, e, w: d),
+        "exp_cpu": each_cpu(lambda d, e, w: e),
+        "store_cpu": each_cpu(lambda d, e, w: d - e),
+        "dec_wait": each_cpu(lambda d, e, w: max(0.0, w - d)),
+        "allowed_cpu": each_cpu(lambda d, e, w: 0.25 * e),
     }
 
 
@@ -305,6 +333,9 @@ minutes apart at most. Request bodies cycle through {distinct:,} varied demo tic
   both models' scikit-learn pipelines, `predict_proba` on a one-row DataFrame, one INSERT
   into the same kind of database. No authentication, validation, redaction, explanation,
   wording or tamper-evident log.
+- **worker CPU ms**: user and system CPU the server's gunicorn workers used per request
+  in that cell (from /proc). Against the worker time per request (workers / req/s) it
+  tells a CPU-bound route from one that waits.
 - **x floor / x pipeline**: requests/s as a percentage of that baseline's at the same
   client count in the same block. Errors: {errors} in all.
 
@@ -346,11 +377,32 @@ request over HTTP at 8 clients in the same run (2 workers / requests per second)
   docs/log.md): the request commits its record and leaf
   hash without the log lock and a sequencer gives indices in batches, so PostgreSQL
   writers stop queueing on one another and the index query leaves the request. Measured
-  in process before building it: a PostgreSQL decision write waits on the server about
+  in process before building it: a PostgreSQL decision write waited on the server about
   eleven times (pre-ping, BEGIN, the lock, five statements, COMMIT); taking the lock and
   the index query out saved about 0.5 of 5.3 ms (`save_decision`, 300 decisions, median),
   far from the cut 80 % of `/explain` needs, so it was not built yet: on this machine
-  every round trip shares the two cores with the server.
+  every round trip shares the two cores with the server. The pre-ping is gone from a
+  busy worker's requests: a connection back in the pool within a second is used without
+  one (docs/store.md), so a write now waits about ten times.
+- **Where a worker's time goes.** In the same cells at 8 clients, a decision costs its
+  worker {dec_cpu} of CPU and `/explain` {exp_cpu}: storing costs {store_cpu} of CPU
+  per request, and the rest of its wall time per request, {dec_wait}, it spends waiting
+  (the fsync, its turn at the write lock, round trips, and a core: the two workers, the
+  load generator and PostgreSQL's server share two). The machine is CPU-bound here: a
+  third sync worker, to overlap those waits, served as many decisions on SQLite (295
+  and 299 req/s at 8 clients) and fewer on PostgreSQL (243 and 197), measured by hand
+  with the same load. A sequencer or a
+  group commit that only moves waits out of the request cannot pay on this machine;
+  80 % of `/explain` needs storing under a quarter of `/explain`'s CPU, about
+  {allowed_cpu}. Measured in process (`save_decision`, 500 decisions, SQLite), the
+  write's CPU is spread thin: SQLAlchemy and the store's Python around six statements
+  about 0.3 ms, the commit's own CPU about 0.25 ms, the public/personal split and its
+  texts about 0.19 ms, the statements themselves about 0.18 ms, the leaf's canonical
+  JSON, commitment and receipt signature about 0.1 ms. No one part is a quarter of it,
+  so trimming parts will not halve it; taking the write out of the worker would: one
+  writer process per database taking batches over a local socket (one transaction, one
+  multi-row insert per table, one durable commit, the receipts sent back after it),
+  with the request's own transaction as the fallback when the writer is down.
 - **Decisions against the floor.** Deciding alone (redaction, both models, exact
   attributions, the reasons' search and their check, the verified counterfactual)
   costs about {decide}, {decide_x} times the floor's whole request. 12 % of the floor
@@ -375,9 +427,10 @@ request over HTTP at 8 clients in the same run (2 workers / requests per second)
   in any worker is seen by the next request (docs/store.md). The templates' gettext looks
   the catalogue up once per request: Flask-Babel resolved its context on each of some
   forty calls, about a third of the page once the German catalogue came. On PostgreSQL the
-  state read runs outside a transaction (no BEGIN or ROLLBACK round trip); what is left
-  there is the connection's pre-ping and the one statement, two round trips to a server on
-  the same two cores.
+  state read runs outside a transaction (no BEGIN or ROLLBACK round trip), and a
+  connection back in the pool within a second is not pinged first, which took about an
+  eighth off the page in process (1.01 to 0.88 ms median, 600 pages): what is left there
+  is the one statement, a round trip to a server on the same two cores.
 - **Memory.** Models are loaded once in the master and shared copy-on-write (preload);
   PSS is the fair per-worker share, RSS counts shared pages in every worker.
 {profiles}"""

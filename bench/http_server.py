@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Memory", "Server", "free_port", "imports_shap", "memory"]
+__all__ = ["Memory", "Server", "cpu_seconds", "free_port", "imports_shap", "memory"]
 
 HOST = "127.0.0.1"
 
@@ -48,6 +48,16 @@ def memory(pid: int) -> Memory:
     rss = _kib(proc / "status", "VmRSS") / 1024
     pss = _kib(proc / "smaps_rollup", "Pss") / 1024
     return Memory(pid, rss, pss)
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User plus system CPU time the processes have used, from /proc/<pid>/stat."""
+    total = 0
+    for pid in pids:
+        # Fields after the command name (which may hold spaces): utime and stime are 12-13.
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def imports_shap(pid: int) -> list[str]:

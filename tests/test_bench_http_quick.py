@@ -29,6 +29,12 @@ def test_quick_http_bench_completes(tmp_path: Path, models_dir: Path) -> None:
     section = out.read_text("utf-8")
     assert "# Benchmarks over HTTP" in section
     assert "| endpoint | db | clients |" in section
+    # Every cell says how much of the workers' CPU a request took.
+    head = next(line for line in section.splitlines() if line.startswith("| endpoint |"))
+    column = [c.strip() for c in head.split("|")].index("worker CPU ms")
+    cells = [line for line in section.splitlines() if line.startswith("| POST /api/v1/")]
+    assert cells and all(float(line.split("|")[column]) > 0 for line in cells)
+    assert "(not measured)" not in section
     # The decision route's cost, stage by stage, against the floor and /explain.
     assert "| stage | sqlite ms | x floor | x /explain |" in section
     for stage in ("parse", "authenticate", "decide", "serialise", "write", "commit", "respond"):
