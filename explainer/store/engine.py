@@ -71,7 +71,7 @@ _PG_TAKE_LOCK = text(
     "SELECT pg_advisory_xact_lock(:k) FROM (SELECT set_config('lock_timeout', :w, true)) AS bound"
 )
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
-# A pooled server connection back for less than this is used without a ping (see
+# A pooled connection back for less than this is used without a ping (see
 # _ping_when_idle); one idle longer is pinged first.
 PING_AFTER_IDLE = 1.0
 _RETURNED = "explainer_returned_at"
@@ -92,7 +92,9 @@ def make_engine(url: str, lock_timeout: float = LOCK_TIMEOUT) -> Engine:
         return engine
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(parsed, pool_pre_ping=True, execution_options={_LOCK_WAIT: lock_timeout})
+    engine = create_engine(parsed, execution_options={_LOCK_WAIT: lock_timeout})
+    event.listen(engine, "checkin", _returned)
+    event.listen(engine, "checkout", _ping_when_idle(engine))
     event.listen(engine, "do_connect", _collect_zombies(engine))
     event.listen(engine, "connect", _sqlite_connect(lock_timeout))
     event.listen(engine, "begin", _sqlite_begin)
@@ -105,10 +107,11 @@ def _returned(_dbapi_connection: Any, entry: ConnectionPoolEntry) -> None:
 
 
 def _ping_when_idle(engine: Engine) -> Any:
-    """Ping a server connection before use only when it sat idle in the pool.
+    """Ping a pooled connection before use only when it sat idle in the pool.
 
-    A ping is a round trip to the server (about a quarter of a millisecond here, a fifth of
-    a why page), and a busy worker checks a connection out for every request. A connection
+    A ping is a statement (on PostgreSQL a round trip to the server, about a quarter of a
+    millisecond here, a fifth of a why page), and a busy worker checks a connection out
+    for every request. A connection
     back within ``PING_AFTER_IDLE`` met the server that recently; one that breaks anyway
     (a restart within that second) fails its statement, which answers 503 and drops the
     whole pool (``_translate``), so the next request connects afresh.

@@ -20,8 +20,9 @@ from explainer.store import engine as engines
 
 
 def _backend_pid(engine: Engine) -> int:
+    query = "SELECT pg_backend_pid()" if engine.dialect.name == "postgresql" else "SELECT 1"
     with engine.connect() as conn:
-        return int(conn.execute(text("SELECT pg_backend_pid()")).scalar_one())
+        return int(conn.execute(text(query)).scalar_one())
 
 
 def _terminate(url: str, pid: int) -> None:
@@ -38,8 +39,10 @@ def pg_url() -> str:
     return reachable_postgres_url()
 
 
-def test_a_busy_connection_is_used_without_a_ping(pg_url: str) -> None:
-    engine = engines.make_engine(pg_url)
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_a_busy_connection_is_used_without_a_ping(kind: str, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'busy.db'}" if kind == "sqlite" else reachable_postgres_url()
+    engine = engines.make_engine(url)
     try:
         _backend_pid(engine)  # opened (and pinged) once
         calls = {"n": 0}
