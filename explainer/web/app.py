@@ -7,7 +7,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, jsonify
+from flask import Flask, Request, Response, jsonify
+from flask.sessions import NullSession, SessionInterface, SessionMixin
 from jinja2 import StrictUndefined
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -47,6 +48,7 @@ def build_app(settings: Settings | Mapping[str, Any] | None = None) -> Flask:
     )
     app.config.update(SECRET_KEY=settings.secret, MAX_CONTENT_LENGTH=settings.max_content_length)
     app.json = FastJSON(app)
+    app.session_interface = _NoSession()
     app.jinja_env.autoescape = True
     app.jinja_env.undefined = StrictUndefined
     app.extensions[EXTENSION] = Service.from_settings(settings)
@@ -66,6 +68,18 @@ def build_app(settings: Settings | Mapping[str, Any] | None = None) -> Flask:
         n = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
     return app
+
+
+class _NoSession(SessionInterface):
+    """Flask's signed-cookie session stays closed: nothing here uses it (sign-in keeps
+    its own server-side session, forms their own CSRF cookie), and opening it built a
+    serializer on every request. Writing to ``flask.session`` raises."""
+
+    def open_session(self, app: Flask, request: Request) -> NullSession:
+        return self.make_null_session(app)
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        return None
 
 
 def _register_probes(app: Flask) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from functools import lru_cache
 
 from flask import Flask, g, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -28,7 +29,13 @@ _NONCE_LENGTH = 32
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(settings().secret, salt=_SALT)
+    return _serializer_for(settings().secret)
+
+
+@lru_cache(maxsize=4)
+def _serializer_for(secret: str) -> URLSafeTimedSerializer:
+    # Built once per secret: constructing one costs about what signing a token does.
+    return URLSafeTimedSerializer(secret, salt=_SALT)
 
 
 def token(scope: str) -> str:

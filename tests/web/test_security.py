@@ -75,3 +75,16 @@ def test_html_405_page(client: FlaskClient) -> None:
     assert "GET" in r.headers["Allow"]
     machine = client.post("/healthz")  # machine endpoints answer as the API does
     assert machine.status_code == 405 and machine.mimetype == "application/problem+json"
+
+
+def test_flask_session_is_closed_and_sets_no_cookie(quick_app: Flask) -> None:
+    # Sign-in and forms keep their own cookies; Flask's signed session must stay unused.
+    from flask import session
+
+    with quick_app.test_request_context("/"), pytest.raises(RuntimeError):
+        session["anything"] = 1
+    answer = quick_app.test_client().get("/healthz")
+    assert not any(
+        c.startswith(quick_app.config["SESSION_COOKIE_NAME"] + "=")
+        for c in answer.headers.getlist("Set-Cookie")
+    )
