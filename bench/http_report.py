@@ -208,12 +208,24 @@ def _miss_figures(f: dict[str, Any]) -> dict[str, str]:
         "budget12": f"{floor / 0.12:.1f} ms",
         "budget25": f"{floor / 0.25:.1f} ms",
         "rest12": f"{max(0.0, floor / 0.12 - decide):.1f} ms",
+        "why_cpu": _cpu_of(f, WHY, i),
+        "floor_cpu": _cpu_of(f, FLOOR, i),
         "dec_cpu": each_cpu(lambda d, e, w: d),
         "exp_cpu": each_cpu(lambda d, e, w: e),
         "store_cpu": each_cpu(lambda d, e, w: d - e),
         "dec_wait": each_cpu(lambda d, e, w: max(0.0, w - d)),
         "allowed_cpu": each_cpu(lambda d, e, w: 0.25 * e),
     }
+
+
+def _cpu_of(f: dict[str, Any], name: str, i: int) -> str:
+    """One route's worker CPU per request in cell ``i``, per database."""
+    parts = [
+        f"{b['rows'][name][i].cpu_ms:.2f} ms on {b['db']}"
+        for b in _blocks(f)
+        if name in b["rows"] and b["rows"][name][i].cpu_ms is not None
+    ]
+    return ", ".join(parts) if parts else "(not measured)"
 
 
 def _memory_lines(f: dict[str, Any]) -> list[str]:
@@ -429,8 +441,13 @@ request over HTTP at 8 clients in the same run (2 workers / requests per second)
   forty calls, about a third of the page once the German catalogue came. On PostgreSQL the
   state read runs outside a transaction (no BEGIN or ROLLBACK round trip), and a
   connection back in the pool within a second is not pinged first, which took about an
-  eighth off the page in process (1.01 to 0.88 ms median, 600 pages): what is left there
-  is the one statement, a round trip to a server on the same two cores.
+  eighth off the page in process (1.01 to 0.88 ms median, 600 pages). On SQLite the read
+  sends no BEGIN either, Flask's signed-cookie session (unused: sign-in and forms keep
+  their own cookies) is no longer opened per request, and the form token's serializer is
+  built once: together about a tenth of the page in process. Over HTTP the page costs a
+  worker {why_cpu} of CPU at 8 clients, the floor {floor_cpu}; what lies between is
+  spread over the link's signature check, the one read through SQLAlchemy, the signed
+  form token and a dozen response headers, none of them a fifth of it.
 - **Memory.** Models are loaded once in the master and shared copy-on-write (preload);
   PSS is the fair per-worker share, RSS counts shared pages in every worker.
 {profiles}"""
