@@ -17,6 +17,7 @@ from sqlalchemy import Engine, create_engine, text
 
 from explainer.errors import StorageUnavailable
 from explainer.store import engine as engines
+from explainer.store import recovery
 
 
 def _backend_pid(engine: Engine) -> int:
@@ -63,7 +64,7 @@ def test_a_busy_connection_is_used_without_a_ping(kind: str, tmp_path: Path) -> 
 def test_a_connection_that_died_while_idle_is_replaced_unseen(
     pg_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(engines, "PING_AFTER_IDLE", 0.0)  # every checkout counts as idle
+    monkeypatch.setattr(recovery, "PING_AFTER_IDLE", 0.0)  # every checkout counts as idle
     engine = engines.make_engine(pg_url)
     try:
         first = _backend_pid(engine)
@@ -76,7 +77,7 @@ def test_a_connection_that_died_while_idle_is_replaced_unseen(
 def test_a_connection_that_died_while_busy_fails_once_then_serves(
     pg_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(engines, "PING_AFTER_IDLE", 3600.0)  # never pinged once pooled
+    monkeypatch.setattr(recovery, "PING_AFTER_IDLE", 3600.0)  # never pinged once pooled
     engine = engines.make_engine(pg_url)
     try:
         first = _backend_pid(engine)
