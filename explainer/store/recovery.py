@@ -69,10 +69,10 @@ def _ping_when_idle(engine: Engine) -> Any:
 
     A ping is a statement (on PostgreSQL a round trip to the server, about a quarter of a
     millisecond here, a fifth of a why page), and a busy worker checks a connection out
-    for every request. A connection
-    back within ``PING_AFTER_IDLE`` met the server that recently; one that breaks anyway
-    (a restart within that second) fails its statement, which answers 503 and drops the
-    whole pool (``_translate``), so the next request connects afresh.
+    for every request. A connection back within ``PING_AFTER_IDLE`` met the server that
+    recently; one that breaks anyway (a restart within that second) fails its statement,
+    which answers 503 and drops the whole pool (``_translate``), so the next request
+    connects afresh.
     """
 
     def checkout(dbapi_connection: Any, entry: ConnectionPoolEntry, _proxy: Any) -> None:
