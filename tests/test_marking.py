@@ -74,3 +74,14 @@ def test_the_plan_skips_only_fields_that_cannot_hold_a_marking() -> None:
     names = {name for name, _ in marked_fields(Decision)}
     assert names == {"ticket", "intent", "priority", "customer", "handoff"}
     assert dict(marked_fields(TicketOut))["subject"] is not None
+
+
+def test_no_two_documents_share_a_stand_in(decisions: list[Decision]) -> None:
+    # List stand-ins come from a cached plan: each document must get its own copy.
+    first, _ = personal.split(decisions[0])
+    second, _ = personal.split(decisions[1])
+    spans = first["intent"]["explanation"]["attributions"][0]["spans"]
+    assert spans == []
+    spans.append({"start": 0, "end": 1})
+    assert second["intent"]["explanation"]["attributions"][0]["spans"] == []
+    assert first["intent"]["explanation"]["attributions"][1]["spans"] == []

@@ -148,7 +148,8 @@ class Service:
         stored, created = self.store.save_decision(
             decision,
             idempotency_key=idempotency_key,
-            request_hash=request_hash(ticket),
+            # Only a replay compares hashes: without a key there is nothing to hash for.
+            request_hash=request_hash(ticket) if idempotency_key is not None else None,
             api_key_id=api_key_id,
         )
         return self.with_links(stored), created
