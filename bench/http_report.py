@@ -380,9 +380,9 @@ request over HTTP at 8 clients in the same run (2 workers / requests per second)
   the leaf and the webhook events reuse the row in hand instead of reading it back, SQLite
   writers take turns on a polled file lock instead of SQLite's 1-2-5-10 ms busy sleeps,
   and PostgreSQL bounds and takes the log lock in one round trip. What is left is the
-  transaction itself: on SQLite six statements and a durable commit (an fsync of about
-  0.25 ms here); on PostgreSQL each statement is a round trip to a server that shares the
-  two cores (about 0.3 ms each), all under the log's advisory lock. Authentication
+  transaction itself: on SQLite six statements and a durable commit (an fsync); on
+  PostgreSQL each statement is a round trip to a server that shares the two cores, all
+  under the log's advisory lock. Authentication
   no longer costs a round trip per request (a key is remembered for a second), which
   speeds `/explain` and decisions alike and so lowers this ratio on PostgreSQL. The
   next step is the one the receipts were designed for (`index: null` while pending,
@@ -400,21 +400,16 @@ request over HTTP at 8 clients in the same run (2 workers / requests per second)
   worker {dec_cpu} of CPU and `/explain` {exp_cpu}: storing costs {store_cpu} of CPU
   per request, and the rest of its wall time per request, {dec_wait}, it spends waiting
   (the fsync, its turn at the write lock, round trips, and a core: the two workers, the
-  load generator and PostgreSQL's server share two). The machine is CPU-bound here: a
-  third sync worker, to overlap those waits, served as many decisions on SQLite (295
-  and 299 req/s at 8 clients) and fewer on PostgreSQL (243 and 197), measured by hand
-  with the same load. A sequencer or a
-  group commit that only moves waits out of the request cannot pay on this machine;
-  80 % of `/explain` needs storing under a quarter of `/explain`'s CPU, about
-  {allowed_cpu}. Measured in process (`save_decision`, 500 decisions, SQLite), the
-  write's CPU is spread thin: SQLAlchemy and the store's Python around six statements
-  about 0.3 ms, the commit's own CPU about 0.25 ms, the public/personal split and its
-  texts about 0.19 ms, the statements themselves about 0.18 ms, the leaf's canonical
-  JSON, commitment and receipt signature about 0.1 ms. No one part is a quarter of it,
-  so trimming parts will not halve it; taking the write out of the worker would: one
-  writer process per database taking batches over a local socket (one transaction, one
-  multi-row insert per table, one durable commit, the receipts sent back after it),
-  with the request's own transaction as the fallback when the writer is down.
+  load generator and PostgreSQL's server share two). 80 % of `/explain` needs storing
+  under a quarter of `/explain`'s CPU, about {allowed_cpu}. The cost table above splits
+  storing into serialising, writing and committing, and none of them is a quarter of
+  it: the split walks a per-type plan and the stored texts come from orjson, the six
+  statements and the commit are what the transaction needs, and the leaf, its
+  commitment and the receipt's signature are a small part. Trimming parts will not
+  halve storing; a writer process that takes batches (one transaction, multi-row
+  inserts, one durable commit for several requests) would, where several requests are
+  in flight at once, with the request's own transaction as the fallback when the writer
+  is down. With two sync workers, at most two decisions are in flight.
 - **Decisions against the floor.** Deciding alone (redaction, both models, exact
   attributions, the reasons' search and their check, the verified counterfactual)
   costs about {decide}, {decide_x} times the floor's whole request. 12 % of the floor
@@ -443,11 +438,11 @@ request over HTTP at 8 clients in the same run (2 workers / requests per second)
   connection back in the pool within a second is not pinged first, which took about an
   eighth off the page in process (1.01 to 0.88 ms median, 600 pages). On SQLite the read
   sends no BEGIN either, Flask's signed-cookie session (unused: sign-in and forms keep
-  their own cookies) is no longer opened per request, and the form token's serializer is
-  built once: together about a tenth of the page in process. Over HTTP the page costs a
+  their own cookies) is no longer opened per request, and the form token is one keyed
+  hash of the nonce, the scope and its issue time. Over HTTP the page costs a
   worker {why_cpu} of CPU at 8 clients, the floor {floor_cpu}; what lies between is
-  spread over the link's signature check, the one read through SQLAlchemy, the signed
-  form token and a dozen response headers, none of them a fifth of it.
+  spread over the link's signature check, the one read through SQLAlchemy, the form token
+  and a dozen response headers, none of them a fifth of it.
 - **Memory.** Models are loaded once in the master and shared copy-on-write (preload);
   PSS is the fair per-worker share, RSS counts shared pages in every worker.
 {profiles}"""
