@@ -8,7 +8,8 @@ workers): the floor (a bare Flask JSON endpoint), the unexplained pipeline basel
 /api/v1/decisions`` (SQLite, then PostgreSQL), ``POST /api/v1/explain`` and ``GET
 /why/{token}``, each at 1, 8 and 16 concurrent clients for a fixed duration. Cells
 are interleaved (every server is up, the load moves from one to the next) so drift in
-the machine's load hits baselines and ours alike. Then workers' memory, the
+the machine's load hits baselines and ours alike, and the full run measures every cell
+in three such rounds and reports each one's median. Then workers' memory, the
 in-process batch path and a profile. ``--quick`` is for CI: short cells, no timing
 assertions.
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -54,9 +56,10 @@ class Sizes:
     distinct: int
     why_tokens: int
     profile: int
+    rounds: int = 1  # each cell is the median of this many interleaved rounds
 
 
-FULL = Sizes(6.0, (1, 8, 16), 10_000, 100_000, 3_000, 200, 300)
+FULL = Sizes(6.0, (1, 8, 16), 10_000, 100_000, 3_000, 200, 300, rounds=3)
 QUICK = Sizes(1.0, (1, 8, 16), 500, 2_000, 300, 20, 30)
 
 
@@ -90,24 +93,53 @@ def _warm(targets: dict[str, Target]) -> None:
 def _cells(
     targets: dict[str, tuple[Target, Server]], sizes: Sizes, work: Path, served: dict[str, int]
 ) -> dict[str, list[Cell]]:
-    rows: dict[str, list[Cell]] = {name: [] for name in targets}
-    for clients in sizes.clients:
-        for name, (target, server) in targets.items():
-            # The workers' own CPU per request says whether a route is CPU-bound (then
-            # only less work helps) or waits (then overlapping the waits would).
-            workers = server.workers()
-            before = http_server.cpu_seconds(workers)
-            cell = http_load.run_cell(target, clients, sizes.seconds, work)
-            used = http_server.cpu_seconds(workers) - before
-            cell = replace(cell, cpu_ms=1e3 * used / cell.requests if cell.requests else None)
-            rows[name].append(cell)
-            served[name] = served.get(name, 0) + cell.requests
-            _log(
-                f"{name} x{clients}: {cell.rps:,.0f} req/s p50 {cell.p50_ms:.1f} ms "
-                f"p99 {cell.p99_ms:.1f} ms errors {cell.errors} worker CPU "
-                f"{cell.cpu_ms or 0:.2f} ms/request"
-            )
-    return rows
+    """Every target at every client count, ``sizes.rounds`` times over: each round visits
+    every cell once, so slow drift in the machine's speed reaches every target in each
+    round, and each figure is the median of its rounds (req/s, latencies, CPU)."""
+    measured: dict[tuple[str, int], list[Cell]] = {}
+    for round_ in range(1, sizes.rounds + 1):
+        for clients in sizes.clients:
+            for name, (target, server) in targets.items():
+                cell = _cell(target, server, clients, sizes, work)
+                measured.setdefault((name, clients), []).append(cell)
+                served[name] = served.get(name, 0) + cell.requests
+                _log(
+                    f"{name} x{clients} (round {round_}/{sizes.rounds}): {cell.rps:,.0f} req/s "
+                    f"p50 {cell.p50_ms:.1f} ms p99 {cell.p99_ms:.1f} ms errors {cell.errors} "
+                    f"worker CPU {cell.cpu_ms or 0:.2f} ms/request"
+                )
+    return {
+        name: [_median(measured[(name, clients)]) for clients in sizes.clients] for name in targets
+    }
+
+
+def _cell(target: Target, server: Server, clients: int, sizes: Sizes, work: Path) -> Cell:
+    # The workers' own CPU per request says whether a route is CPU-bound (then only less
+    # work helps) or waits (then overlapping the waits would).
+    workers = server.workers()
+    before = http_server.cpu_seconds(workers)
+    cell = http_load.run_cell(target, clients, sizes.seconds, work)
+    used = http_server.cpu_seconds(workers) - before
+    return replace(cell, cpu_ms=1e3 * used / cell.requests if cell.requests else None)
+
+
+def _median(cells: list[Cell]) -> Cell:
+    """One cell standing for its rounds: medians, errors summed, the req/s range kept."""
+    if len(cells) == 1:
+        return cells[0]
+    seconds = statistics.median(c.seconds for c in cells)
+    rates = [c.rps for c in cells]
+    cpu = [c.cpu_ms for c in cells if c.cpu_ms is not None]
+    return Cell(
+        cells[0].clients,
+        seconds,
+        round(statistics.median(rates) * seconds),
+        sum(c.errors for c in cells),
+        statistics.median(c.p50_ms for c in cells),
+        statistics.median(c.p99_ms for c in cells),
+        statistics.median(cpu) if cpu else None,
+        (min(rates), max(rates)),
+    )
 
 
 def _memory(server: Server) -> list[dict[str, Any]]:
@@ -133,20 +165,18 @@ def _block(
             server.wait_ready(WORKERS)
         loaded = _memory(ours)
         bodies = work / "bodies.jsonl"
+        why = work / f"why-{kind}.txt"
+        created = http_setup.why_paths(ours.url, key, tickets[: sizes.why_tokens], why)
         targets = {
             FLOOR: (Target(floor.url + "/floor", "POST", bodies), floor),
             PIPELINE: (Target(pipeline.url + "/decide", "POST", bodies), pipeline),
             DECISIONS: (Target(ours.url + "/api/v1/decisions", "POST", bodies, key), ours),
             EXPLAIN: (Target(ours.url + "/api/v1/explain", "POST", bodies, key), ours),
+            WHY: (Target(ours.url, "GET", why), ours),
         }
         _warm({name: target for name, (target, _) in targets.items()})
         served: dict[str, int] = {}
         rows = _cells(targets, sizes, work, served)
-        why = work / f"why-{kind}.txt"
-        created = http_setup.why_paths(ours.url, key, tickets[: sizes.why_tokens], why)
-        why_target = {WHY: (Target(ours.url, "GET", why), ours)}
-        _warm({WHY: why_target[WHY][0]})
-        rows.update(_cells(why_target, sizes, work, served))
         total = created + sum(served.get(n, 0) for n in (DECISIONS, EXPLAIN, WHY))
         if total < sizes.memory_requests:
             extra = sizes.memory_requests - total

@@ -74,6 +74,7 @@ class Cell:
     p50_ms: float
     p99_ms: float
     cpu_ms: float | None = None  # the server's workers' CPU per request, when measured
+    spread: tuple[float, float] | None = None  # lowest and highest req/s over the rounds
 
     @property
     def rps(self) -> float:

@@ -53,7 +53,7 @@ def _rows(f: dict[str, Any]) -> list[list[str]]:
                         name,
                         b["db"] if name != FLOOR else "-",
                         str(c.clients),
-                        f"{c.rps:,.0f}",
+                        _rate(c),
                         f"{c.p50_ms:.1f}",
                         f"{c.p99_ms:.1f}",
                         str(c.errors),
@@ -63,6 +63,13 @@ def _rows(f: dict[str, Any]) -> list[list[str]]:
                     ]
                 )
     return out
+
+
+def _rate(c: Cell) -> str:
+    if c.spread is None:
+        return f"{c.rps:,.0f}"
+    low, high = c.spread
+    return f"{c.rps:,.0f} ({low:,.0f}-{high:,.0f})"
 
 
 def _ratio(b: dict[str, Any], name: str, base: str, i: int) -> float:
@@ -312,6 +319,13 @@ def markdown(f: dict[str, Any]) -> str:
         clients=", ".join(map(str, s.clients)),
         workers=f["workers"],
         distinct=s.distinct,
+        rounds=(
+            f"Every cell ran in {s.rounds} rounds, each round visiting every cell once; a "
+            "figure is the median of its rounds, and req/s shows the rounds' range in "
+            "brackets."
+            if s.rounds > 1
+            else "Every cell ran once."
+        ),
         table="| " + " |\n| ".join(md) + " |",
         memory="\n".join(f"- {x}" for x in _memory_lines(f)),
         batch=_batch_line(f),
@@ -331,7 +345,8 @@ Written by `{command}` on {date} ({elapsed:.0f} s). Each server runs under
 the same `BaseApplication` settings for the baselines), on loopback, with the load
 generator on the same machine. Cells last {seconds:g} s at {clients} concurrent
 clients and are interleaved across servers, so the ratios compare figures measured
-minutes apart at most. Request bodies cycle through {distinct:,} varied demo tickets.
+minutes apart at most. {rounds} Request bodies cycle through {distinct:,} varied demo
+tickets.
 
 ## Machine
 {machine}
