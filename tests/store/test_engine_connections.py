@@ -9,6 +9,7 @@ opens no transaction on either database.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,45 @@ def test_a_busy_connection_is_used_without_a_ping(kind: str, tmp_path: Path) -> 
         for _ in range(5):
             _backend_pid(engine)
         assert calls["n"] == 0
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_a_connection_idle_for_longer_than_the_threshold_is_pinged(
+    kind: str, tmp_path: Path
+) -> None:
+    # The real threshold and a real wait, unlike the tests below that patch it.
+    url = f"sqlite:///{tmp_path / 'idle.db'}" if kind == "sqlite" else reachable_postgres_url()
+    engine = engines.make_engine(url)
+    try:
+        _backend_pid(engine)
+        calls = {"n": 0}
+        real = engine.dialect.do_ping
+
+        def ping(dbapi_connection: object) -> bool:
+            calls["n"] += 1
+            return bool(real(dbapi_connection))
+
+        engine.dialect.do_ping = ping  # type: ignore[method-assign]
+        time.sleep(recovery.PING_AFTER_IDLE + 0.2)
+        _backend_pid(engine)
+        assert calls["n"] == 1
+        _backend_pid(engine)  # back within the second: no second ping
+        assert calls["n"] == 1
+    finally:
+        engine.dispose()
+
+
+def test_a_postgresql_connection_killed_during_a_real_idle_second_is_replaced_unseen(
+    pg_url: str,
+) -> None:
+    engine = engines.make_engine(pg_url)
+    try:
+        first = _backend_pid(engine)
+        _terminate(pg_url, first)
+        time.sleep(recovery.PING_AFTER_IDLE + 0.2)
+        assert _backend_pid(engine) != first  # no error reached the caller
     finally:
         engine.dispose()
 
