@@ -14,6 +14,7 @@ def test_the_specification_example() -> None:
     assert sign(SECRET, MSG, TS, BODY) == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
     assert verify(SECRET, MSG, TS, BODY, "v1,bad v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=")
     assert not verify(SECRET, MSG, TS, BODY + b" ", sign(SECRET, MSG, TS, BODY))
+    assert not verify(SECRET, MSG, TS, BODY, "v1,é")  # refused, not a TypeError
 
 
 def test_secrets() -> None:

@@ -68,12 +68,14 @@ def valid(scope: str) -> bool:
     if not cookie:
         return False
     issued, dot, mac = sent.partition(".")
-    if not (dot and issued.isdigit() and len(issued) <= 12):
+    # ASCII only: str.isdigit() also takes "²", which int() refuses, and compare_digest
+    # refuses non-ASCII text; a crafted token must be refused, not raise.
+    if not (dot and issued.isascii() and issued.isdigit() and len(issued) <= 12):
         return _valid_v1(sent, cookie, scope)
     age = time.time() - int(issued)
     if not -_SKEW <= age <= _MAX_AGE:
         return False
-    return hmac.compare_digest(mac, _mac(cookie, scope, issued))
+    return hmac.compare_digest(mac.encode(), _mac(cookie, scope, issued).encode())
 
 
 def _valid_v1(sent: str, cookie: str, scope: str) -> bool:
@@ -83,7 +85,7 @@ def _valid_v1(sent: str, cookie: str, scope: str) -> bool:
         nonce, signed_scope = _serializer_v1(settings().secret).loads(sent, max_age=_MAX_AGE)
     except (BadSignature, ValueError, TypeError):
         return False
-    return hmac.compare_digest(str(nonce), cookie) and signed_scope == scope
+    return hmac.compare_digest(str(nonce).encode(), cookie.encode()) and signed_scope == scope
 
 
 @lru_cache(maxsize=4)

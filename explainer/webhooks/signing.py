@@ -45,8 +45,9 @@ def sign(secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
 
 def verify(secret: str, msg_id: str, timestamp: int, body: bytes, header: str) -> bool:
     """Whether any ``v1`` signature in ``header`` (space-separated) matches."""
-    expected = sign(secret, msg_id, timestamp, body)
-    return any(hmac.compare_digest(expected, part) for part in header.split())
+    expected = sign(secret, msg_id, timestamp, body).encode()
+    # Bytes: compare_digest raises on non-ASCII text, and a header is anyone's to craft.
+    return any(hmac.compare_digest(expected, part.encode()) for part in header.split())
 
 
 def headers(secret: str, msg_id: str, timestamp: int, body: bytes) -> dict[str, str]:

@@ -47,8 +47,10 @@ def test_a_token_passes_for_its_scope_and_nonce_only(quick_app: Flask) -> None:
     issued, _, mac = made.partition(".")
     assert not _checks(quick_app, "dec_a", f"{int(issued) + 1}.{mac}")  # moved in time
     assert not _checks(quick_app, "dec_a", f"{issued}.{mac[:-1]}A")
-    for forged in ("", "forged", ".", "1.", "x.y", f"{'9' * 40}.{mac}"):
+    for forged in ("", "forged", ".", "1.", "x.y", f"{'9' * 40}.{mac}", f"{issued}.é{mac}"):
         assert not _checks(quick_app, "dec_a", forged)
+    assert not _checks(quick_app, "dec_a", f"{issued}²." + mac)  # a digit int() refuses
+    assert not _checks(quick_app, "dec_a", made, nonce="é" * 32)  # a crafted cookie
 
 
 def test_a_stale_or_future_token_is_refused(
