@@ -204,10 +204,16 @@ def _miss_figures(f: dict[str, Any]) -> dict[str, str]:
         parts = [f"{pick(*v):.2f} ms on {db}" for db, v in cpu.items()]
         return ", ".join(parts) if parts else "(not measured)"
 
+    split = [
+        f"{c['serialise']:.2f}, {c['write']:.2f} and {c['commit']:.2f} ms on {db}"
+        for db, c in f.get("costs", {}).items()
+        if c
+    ]
     decide = mean([v[2] for v in found.values()])
     floor = mean([v[3] for v in found.values()])
     return {
         "store": each(0),
+        "store_split": "; ".join(split) if split else "(not measured)",
         "explain": each(1),
         "allowed": each(1, 0.25),
         "decide": f"{decide:.1f} ms",
@@ -417,25 +423,25 @@ request over HTTP at 8 clients in the same run (2 workers / requests per second)
   (the fsync, its turn at the write lock, round trips, and a core: the two workers, the
   load generator and PostgreSQL's server share two). 80 % of `/explain` needs storing
   under a quarter of `/explain`'s CPU, about {allowed_cpu}. The cost table above splits
-  storing into serialising, writing and committing, and none of them is a quarter of
-  it: the split walks a per-type plan and the stored texts come from orjson, the six
-  statements and the commit are what the transaction needs, and the leaf, its
-  commitment and the receipt's signature are a small part. Trimming parts will not
-  halve storing; a writer process that takes batches (one transaction, multi-row
-  inserts, one durable commit for several requests) would, where several requests are
-  in flight at once, with the request's own transaction as the fallback when the writer
-  is down. With two sync workers, at most two decisions are in flight.
+  storing into serialising, writing and committing: {store_split}. Serialising is the
+  public/personal split (a per-type plan) and the stored texts (orjson); writing is the
+  transaction's statements (on PostgreSQL each a round trip) with the leaf and its
+  commitment; committing is the durable commit and the receipt's signature. A writer
+  process that takes batches (one transaction, multi-row inserts, one durable commit for
+  several requests) would share the statements and the commit among requests, where
+  several are in flight at once, with the request's own transaction as the fallback
+  when the writer is down. With two sync workers, at most two decisions are in flight.
 - **Decisions against the floor.** Deciding alone (redaction, both models, exact
   attributions, the reasons' search and their check, the verified counterfactual)
   costs about {decide}, {decide_x} times the floor's whole request. 12 % of the floor
   leaves about {budget12} of worker time per request for everything and 25 % about
   {budget25}: after deciding, 12 % leaves {rest12} for authenticating, storing and
   answering, and 25 % is out of reach while deciding costs what it does. The
-  reasons' search is about a third of deciding since it weighs what the quoted words
+  reasons' search is the largest part of deciding since it weighs what the quoted words
   carry on their own as well as what deleting them takes away (docs/explanations.md,
   section 5; bench.wording measures what that buys), each reason shown is checked by
-  re-running the model, and the counterfactual re-runs it again; redaction is about a
-  sixth. No choice of storage closes this gap on its own.
+  re-running the model, and the counterfactual re-runs it again; redaction comes next.
+  No choice of storage closes this gap on its own.
 - **p99 at 16 clients.** Two sync workers serve 16 clients one request at a time each:
   a request waits for about 8 others, so p99 is about 8-16 service times (queueing, not
   slow code). `explainer serve` now freezes the loaded app out of the garbage collector
