@@ -10,6 +10,7 @@ opens no transaction on either database.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -41,51 +42,45 @@ def pg_url() -> str:
     return reachable_postgres_url()
 
 
-@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
-def test_a_busy_connection_is_used_without_a_ping(kind: str, tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'busy.db'}" if kind == "sqlite" else reachable_postgres_url()
+@pytest.fixture(params=["sqlite", "postgresql"])
+def pooled(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Engine, list[int]]]:
+    """An engine whose one pooled connection was opened (and pinged) once, and a list
+    that collects a 1 for every ping after that."""
+    sqlite = f"sqlite:///{tmp_path / 'pool.db'}"
+    url = sqlite if request.param == "sqlite" else reachable_postgres_url()
     engine = engines.make_engine(url)
     try:
-        _backend_pid(engine)  # opened (and pinged) once
-        calls = {"n": 0}
+        _backend_pid(engine)
+        pings: list[int] = []
         real = engine.dialect.do_ping
 
         def ping(dbapi_connection: object) -> bool:
-            calls["n"] += 1
+            pings.append(1)
             return bool(real(dbapi_connection))
 
         engine.dialect.do_ping = ping  # type: ignore[method-assign]
-        for _ in range(5):
-            _backend_pid(engine)
-        assert calls["n"] == 0
+        yield engine, pings
     finally:
         engine.dispose()
 
 
-@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_a_busy_connection_is_used_without_a_ping(pooled: tuple[Engine, list[int]]) -> None:
+    engine, pings = pooled
+    for _ in range(5):
+        _backend_pid(engine)
+    assert not pings
+
+
 def test_a_connection_idle_for_longer_than_the_threshold_is_pinged(
-    kind: str, tmp_path: Path
+    pooled: tuple[Engine, list[int]],
 ) -> None:
     # The real threshold and a real wait, unlike the tests below that patch it.
-    url = f"sqlite:///{tmp_path / 'idle.db'}" if kind == "sqlite" else reachable_postgres_url()
-    engine = engines.make_engine(url)
-    try:
-        _backend_pid(engine)
-        calls = {"n": 0}
-        real = engine.dialect.do_ping
-
-        def ping(dbapi_connection: object) -> bool:
-            calls["n"] += 1
-            return bool(real(dbapi_connection))
-
-        engine.dialect.do_ping = ping  # type: ignore[method-assign]
-        time.sleep(recovery.PING_AFTER_IDLE + 0.2)
-        _backend_pid(engine)
-        assert calls["n"] == 1
-        _backend_pid(engine)  # back within the second: no second ping
-        assert calls["n"] == 1
-    finally:
-        engine.dispose()
+    engine, pings = pooled
+    time.sleep(recovery.PING_AFTER_IDLE + 0.2)
+    _backend_pid(engine)
+    assert len(pings) == 1
+    _backend_pid(engine)  # back within the second: no second ping
+    assert len(pings) == 1
 
 
 def test_a_postgresql_connection_killed_during_a_real_idle_second_is_replaced_unseen(
