@@ -74,7 +74,7 @@ def _headers(response: Response) -> Response:
         response.headers["Referrer-Policy"] = "no-referrer"
         # One update: each add re-reads and re-writes the header (a quarter of this hook).
         response.vary.update(("Accept", "Accept-Language", "Origin"))
-        widget.add_cors(response)
+        widget.allow_origin(response)
     elif request.path.startswith(bp.static_url_path or "/customer-static"):
         widget.add_cors(response)  # the widget's stylesheet, readable by tools such as axe
     return response

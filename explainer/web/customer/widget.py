@@ -14,7 +14,7 @@ from flask import Blueprint, Response, request
 
 from explainer.web.context import settings
 
-__all__ = ["STATIC", "add_cors", "allowed_origin", "bp", "origin_allowed"]
+__all__ = ["STATIC", "add_cors", "allow_origin", "allowed_origin", "bp", "origin_allowed"]
 
 STATIC = Path(__file__).resolve().parent / "static"
 _PREFLIGHT_MAX_AGE = "600"
@@ -48,6 +48,11 @@ def allowed_origin() -> str | None:
 def add_cors(response: Response) -> Response:
     """Add CORS headers for an allowed origin (and answer a preflight's questions)."""
     response.vary.add("Origin")
+    return allow_origin(response)
+
+
+def allow_origin(response: Response) -> Response:
+    """:func:`add_cors` for a response whose ``Vary`` already names ``Origin``."""
     origin = allowed_origin()
     if origin is None:
         return response
