@@ -32,6 +32,12 @@ from explainer.store.tables import (
 )
 
 TRIALS_PER_DATABASE = 100  # x 2 databases = 200 trials
+# The fast suite tries each attack a few times; the whole campaign is an attack trial,
+# run in the slow stage.
+TRIALS = [
+    pytest.param(20, id="quick"),
+    pytest.param(TRIALS_PER_DATABASE, id="campaign", marks=pytest.mark.slow),
+]
 RECORDS = 20
 
 
@@ -200,8 +206,9 @@ ATTACKS: dict[str, Callable[[Connection, random.Random], str | None]] = {
 }
 
 
+@pytest.mark.parametrize("trials", TRIALS)
 def test_every_attack_is_detected(
-    make_store: Any, pool: list[dict[str, Any]], tmp_path: Path
+    make_store: Any, pool: list[dict[str, Any]], tmp_path: Path, trials: int
 ) -> None:
     store: Store = make_store(CHECKPOINT_EVERY=7)
     dialect = store.engine.dialect.name
@@ -211,7 +218,7 @@ def test_every_attack_is_detected(
     key = store.log.signer.key
     rng = random.Random(20260101 + len(dialect))
     names = list(ATTACKS)
-    for trial in range(TRIALS_PER_DATABASE):
+    for trial in range(trials):
         with store.engine.begin() as conn:
             for table in tables:
                 conn.execute(delete(table))

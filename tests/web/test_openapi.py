@@ -67,14 +67,25 @@ def test_responses_validate_against_the_document(
 
 # schemathesis.pytest.from_fixture trips over pytest 9 (Function._nodeid is gone), so each
 # operation gets its own Hypothesis test here, run against the parametrised database.
+# The fast suite fuzzes each operation lightly; the deep run is an attack trial, run in
+# the slow stage.
+EXAMPLES = [
+    pytest.param(25, id="quick"),
+    pytest.param(100, id="deep", marks=pytest.mark.slow),
+]
+
+
+@pytest.mark.parametrize("examples", EXAMPLES)
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
-def test_api_conforms_to_its_document(api_schema: Any, keys: Keys, mode: GenerationMode) -> None:
+def test_api_conforms_to_its_document(
+    api_schema: Any, keys: Keys, mode: GenerationMode, examples: int
+) -> None:
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) == 12
     for operation in operations:
         if mode is GenerationMode.NEGATIVE and not _has_inputs(operation):
             continue  # nothing to make invalid
-        statuses = _fuzz(operation, mode, keys.admin)
+        statuses = _fuzz(operation, mode, keys.admin, examples)
         if mode is GenerationMode.POSITIVE and operation.method.upper() == "POST":
             assert any(200 <= s < 300 for s in statuses), operation.label  # not all refused
 
@@ -84,12 +95,14 @@ def _has_inputs(operation: Any) -> bool:
     return any(len(part) for part in parts)
 
 
-def _fuzz(operation: Any, mode: GenerationMode, headers: dict[str, str]) -> list[int]:
+def _fuzz(
+    operation: Any, mode: GenerationMode, headers: dict[str, str], examples: int
+) -> list[int]:
     statuses: list[int] = []
 
     @given(case=operation.as_strategy(generation_mode=mode))
     @settings(
-        max_examples=100,
+        max_examples=examples,
         deadline=None,
         database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
