@@ -44,33 +44,40 @@ def _rows_equal(model: object, pipeline: object, frame: pd.DataFrame) -> None:
         assert np.max(np.abs(ours - theirs[i])) <= TOL, rec["text"]
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    sublinear=st.booleans(),
-    char_range=st.sampled_from([(2, 4), (2, 5), (3, 5), (1, 3)]),
-    min_df=st.integers(1, 3),
-    account=st.booleans(),
-)
+# Each example fits a pipeline: the fast suite tries a few settings, the slow stage more.
+EXAMPLES = [pytest.param(3, id="quick"), pytest.param(8, id="deep", marks=pytest.mark.slow)]
+
+
+@pytest.mark.parametrize("examples", EXAMPLES)
 def test_serving_rows_equal_the_pipeline_for_every_accepted_setting(
-    data: LabelledData, tmp_path_factory: pytest.TempPathFactory, sublinear: bool,
-    char_range: tuple[int, int], min_df: int, account: bool,
-) -> None:  # fmt: skip
-    spec = ModelSpec(
-        categorical=ACCOUNT_CATEGORICAL if account else (),
-        numeric=ACCOUNT_NUMERIC if account else (),
-        word_min_df=min_df,
-        char_min_df=min_df,
-        char_range=char_range,
-        sublinear_tf=sublinear,
+    data: LabelledData, tmp_path_factory: pytest.TempPathFactory, examples: int
+) -> None:
+    @settings(max_examples=examples, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        sublinear=st.booleans(),
+        char_range=st.sampled_from([(2, 4), (2, 5), (3, 5), (1, 3)]),
+        min_df=st.integers(1, 3),
+        account=st.booleans(),
     )
-    cols = ["text", *spec.account_fields]
-    pipe = build(spec).fit(data.frame[cols], data.priority)
-    classes = [{"label": str(c), "display": str(c)} for c in pipe.named_steps["clf"].classes_]
-    card = {"name": "priority", "version": "v", "sha256": "-", "classes": classes}
-    folder = tmp_path_factory.mktemp("serving")
-    serving.write(compile_model(pipe, card, {}), folder)
-    served = serving.read(folder, card, {})
-    _rows_equal(served, pipe, data.frame[cols].head(150))
+    def check(sublinear: bool, char_range: tuple[int, int], min_df: int, account: bool) -> None:
+        spec = ModelSpec(
+            categorical=ACCOUNT_CATEGORICAL if account else (),
+            numeric=ACCOUNT_NUMERIC if account else (),
+            word_min_df=min_df,
+            char_min_df=min_df,
+            char_range=char_range,
+            sublinear_tf=sublinear,
+        )
+        cols = ["text", *spec.account_fields]
+        pipe = build(spec).fit(data.frame[cols], data.priority)
+        classes = [{"label": str(c), "display": str(c)} for c in pipe.named_steps["clf"].classes_]
+        card = {"name": "priority", "version": "v", "sha256": "-", "classes": classes}
+        folder = tmp_path_factory.mktemp("serving")
+        serving.write(compile_model(pipe, card, {}), folder)
+        served = serving.read(folder, card, {})
+        _rows_equal(served, pipe, data.frame[cols].head(150))
+
+    check()
 
 
 @pytest.mark.parametrize(
