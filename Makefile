@@ -47,12 +47,14 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-# Stages: lint (ruff, mypy, import contracts); the fast suite in parallel; the slow
+# Stages: lint (ruff, mypy, import contracts); the tests' demo models (trained once per
+# source tree, tests/model_cache.py); the fast suite in parallel; the slow
 # stage (real training, browsers, benchmarks' quick modes); fault injection against a
 # served app; the production install.
 test: install
 	bash .ci/system-deps
 	$(MAKE) lint
+	$(BIN)/python tests/model_cache.py
 	$(BIN)/pytest -n 2 -m "not slow"
 	$(BIN)/pytest -m "slow and not faults"
 	$(BIN)/pytest -m faults
@@ -66,4 +68,4 @@ bench-quick: models
 	$(BIN)/python -m bench.run --quick
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis .pytest-models

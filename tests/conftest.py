@@ -6,24 +6,19 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import model_cache
 import pytest
 from evaluation_data import IN_CI, SHARED, shared_data  # noqa: F401  (re-exported)
 
 from explainer.explain.decide import Decider
 from explainer.model.registry import load_models
-from explainer.training import train as trainer
-from explainer.training.datasets import demo_data
 
 
 @pytest.fixture(scope="session")
 def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Demo models trained on a 6,000-ticket corpus (same code path as `explainer train`)."""
-    out = tmp_path_factory.mktemp("models")
-    fitted = trainer.fit_all(
-        demo_data(6_000), trainer.DEMO_SPECS, trainer.demo_known(), lambda _msg: None
-    )
-    trainer.write_all(fitted, out, lambda _msg: None)
-    return out
+    """Demo models trained on a 6,000-ticket corpus (same code path as `explainer train`),
+    this session's own copy of the ones cached for this source tree (tests/model_cache.py)."""
+    return model_cache.copy_to(tmp_path_factory.mktemp("models"))
 
 
 @pytest.fixture(scope="session")
