@@ -425,9 +425,9 @@ request over HTTP at 8 clients in the same run (2 workers / requests per second)
   writers stop queueing on one another and the index query leaves the request. Taking
   the lock and the index query out of the request would save two of a PostgreSQL
   write's eight round trips (BEGIN, the lock, three inserts, the index and subscription
-  reads, COMMIT), far from the cut 80 % of `/explain` needs, so it is not built. The pre-ping is
-  gone from a busy worker's requests: a connection back in the pool within a second is
-  used without one (docs/store.md).
+  reads, COMMIT), far from the cut 80 % of `/explain` needs, so it is not built. The
+  pre-ping is gone from a busy worker's requests: a connection back in the pool within a
+  second is used without one (docs/store.md).
 - **Where a worker's time goes.** In the same cells at 8 clients, a decision costs its
   worker {dec_cpu} of CPU and `/explain` {exp_cpu}: storing costs {store_cpu} of CPU
   per request, and the rest of its wall time per request, {dec_wait}, it spends waiting
@@ -458,8 +458,8 @@ request over HTTP at 8 clients in the same run (2 workers / requests per second)
 - **p99 at 16 clients.** Two sync workers serve 16 clients one request at a time each:
   a request waits for about 8 others, so p99 is about 8-16 service times (queueing, not
   slow code), and it moves with the service time: `/explain`'s own p99 at 16 clients
-  was {exp_p99}. `explainer serve` now freezes the loaded app out of the garbage collector
-  before forking: a full collection took about 40 ms (every model object scanned) and
+  was {exp_p99}. `explainer serve` now freezes the loaded app out of the garbage
+  collector before forking: a full collection took about 40 ms (every model object scanned) and
   set the p99 of every route; it now takes about 1 ms.
 - **Why page against the floor.** One statement asks whether the decision exists, whether
   its payload is still held, and how many revocations, review requests, resolutions and

@@ -2,9 +2,9 @@
 
 Training takes half a minute on a slow machine, and each fast-suite worker, the slow stage
 and the fault stage trained its own. The models are cached under ``.pytest-models/``,
-keyed by every file of the package and the installed numeric libraries, so any change
-that could change them trains afresh. Each test session works on its own copy, so no test
-can alter the models another run reads.
+keyed by every file of the package and the installed data and numeric libraries, so any
+change that could change them trains afresh. Each test session works on its own copy, so
+no test can alter the models another run reads.
 
 ``python tests/model_cache.py`` trains (or finds) them and prints their folder: ``make
 test`` runs it before the suites.
@@ -22,7 +22,7 @@ from pathlib import Path
 from explainer.training import train as trainer
 from explainer.training.datasets import demo_data
 
-__all__ = ["SIZE", "trained"]
+__all__ = ["SIZE", "copy_to", "trained"]
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / ".pytest-models"
@@ -32,7 +32,7 @@ _DONE = ".complete"
 
 def _key() -> str:
     digest = hashlib.sha256(f"size={SIZE}\n".encode())
-    for name in ("numpy", "scipy", "scikit-learn"):
+    for name in ("numpy", "scipy", "pandas", "scikit-learn"):
         digest.update(f"{name}={version(name)}\n".encode())
     package = ROOT / "explainer"
     files = (p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
